@@ -1,0 +1,231 @@
+"""bao-cao.toml -> typed settings. Unknown keys are errors that name the key.
+
+Contract section 2 fixes `nam`, `[co_quan]`, `[van_ban]` and `[ky]`. This module extends it with
+optional tables, all with documented defaults:
+
+- `[van_ban]` also takes `trich_yeu` (subject line override), `can_cu` (the opening "Thực hiện ..."
+  sentence), `dau_ket` (the closing mark, "./." by default) and `the_thuc` (formatting profile name).
+- `[noi_dung]`: the texts only a person can write (thuận lợi, khó khăn, ưu điểm, hạn chế, nguyên nhân,
+  bài học, phương hướng, nhiệm vụ, giải pháp, kiến nghị, chính trị tư tưởng, dân vận). A missing text
+  becomes a marked placeholder for the drafter.
+- `[chi_tieu_nam_sau]`: next year's targets for the "phương hướng" section.
+- `[kiem_tra]`: validation thresholds that domain.md marks unconfirmed ([T]/[U]).
+- `[trinh_bay]`: page layout values (36-HD defaults; [T] in domain.md, hence settings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from reports.errors import SettingsError
+
+SETTINGS_FILE = "bao-cao.toml"
+
+
+@dataclass(frozen=True)
+class CoQuan:
+    cap_tren: str
+    ten: str
+    ky_hieu: str
+    dia_danh: str
+
+
+@dataclass(frozen=True)
+class VanBan:
+    so: str = ""
+    ngay: dt.date | None = None
+    trich_yeu: str = ""
+    can_cu: str = ""
+    dau_ket: str = "./."
+    the_thuc: str = "HD36-2018"
+
+
+@dataclass(frozen=True)
+class Ky:
+    quyen_han: str = "T/M BAN THƯỜNG VỤ"
+    chuc_vu: str = "BÍ THƯ"
+    ho_ten: str = ""
+    noi_nhan: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoiDung:
+    """Narrative texts written by the drafter; blank means "show a placeholder"."""
+
+    thuan_loi: str = ""
+    kho_khan: str = ""
+    chinh_tri_tu_tuong: str = ""
+    dan_van: str = ""
+    uu_diem: str = ""
+    han_che: str = ""
+    nguyen_nhan: str = ""
+    bai_hoc: str = ""
+    phuong_huong: str = ""
+    nhiem_vu: str = ""
+    kien_nghi: str = ""
+
+
+@dataclass(frozen=True)
+class ChiTieuNamSau:
+    """Targets for next year; 0 or blank means "not set" and the sentence is left to the drafter."""
+
+    ket_nap: int = 0
+    tcd_htt_tro_len_pct: float = 0.0
+    dv_htt_tro_len_pct: float = 0.0
+
+
+@dataclass(frozen=True)
+class KiemTra:
+    # 21-HD/BTCTW (2019): "xuất sắc" at most 20 % of "tốt"; unconfirmed for later rules, so a warning.
+    ty_le_xuat_sac_toi_da: float = 20.0
+
+
+@dataclass(frozen=True)
+class TrinhBay:
+    le_tren_mm: float = 20.0
+    le_duoi_mm: float = 20.0
+    le_trai_mm: float = 30.0
+    le_phai_mm: float = 15.0
+    co_chu: float = 14.0
+    thut_dau_dong_mm: float = 10.0
+    gian_dong_pt: float = 18.0
+    cach_doan_pt: float = 6.0
+    so_le_thap_phan: int = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    nam: int
+    co_quan: CoQuan
+    van_ban: VanBan = field(default_factory=VanBan)
+    ky: Ky = field(default_factory=Ky)
+    noi_dung: NoiDung = field(default_factory=NoiDung)
+    chi_tieu_nam_sau: ChiTieuNamSau = field(default_factory=ChiTieuNamSau)
+    kiem_tra: KiemTra = field(default_factory=KiemTra)
+    trinh_bay: TrinhBay = field(default_factory=TrinhBay)
+    source: Path | None = None
+
+    @property
+    def build_date(self) -> dt.date:
+        """The date printed in the report: settings, then SOURCE_DATE_EPOCH, then today."""
+        if self.van_ban.ngay:
+            return self.van_ban.ngay
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        return dt.date.today()
+
+
+_TABLES: dict[str, type] = {
+    "co_quan": CoQuan,
+    "van_ban": VanBan,
+    "ky": Ky,
+    "noi_dung": NoiDung,
+    "chi_tieu_nam_sau": ChiTieuNamSau,
+    "kiem_tra": KiemTra,
+    "trinh_bay": TrinhBay,
+}
+
+
+def load_settings(folder: Path) -> Settings:
+    """Read and check `<folder>/bao-cao.toml`; every problem is collected into one SettingsError."""
+    path = folder / SETTINGS_FILE
+    if not path.is_file():
+        raise SettingsError(f"Không tìm thấy tệp thiết lập {path}. Mỗi bộ dữ liệu cần có tệp {SETTINGS_FILE}.")
+    try:
+        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: tệp không được lưu theo mã UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: sai cú pháp TOML ({exc}).") from None
+    problems: list[str] = []
+    settings = _build(raw, problems)
+    if problems or settings is None:
+        detail = "\n".join(f"  - {p}" for p in problems)
+        raise SettingsError(f"Tệp thiết lập {path} có lỗi:\n{detail}")
+    return Settings(**{**settings.__dict__, "source": path})
+
+
+def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
+    known = {"nam", *_TABLES}
+    for key in raw:
+        if key not in known:
+            problems.append(f"khóa không hợp lệ '{key}' (các khóa được dùng: {', '.join(sorted(known))})")
+    nam = raw.get("nam")
+    if not isinstance(nam, int) or isinstance(nam, bool) or not 1930 <= nam <= 2200:
+        problems.append("thiếu 'nam' (năm báo cáo) hoặc 'nam' không phải là một năm, ví dụ: nam = 2024")
+    if "co_quan" not in raw:
+        problems.append("thiếu bảng [co_quan] (cap_tren, ten, ky_hieu, dia_danh)")
+    tables: dict[str, Any] = {}
+    for name, cls in _TABLES.items():
+        value = raw.get(name, {})
+        if not isinstance(value, dict):
+            problems.append(f"'{name}' phải là một bảng [{name}]")
+            continue
+        tables[name] = _build_table(name, cls, value, problems)
+    if problems:
+        return None
+    return Settings(nam=nam, **tables)  # type: ignore[arg-type]
+
+
+def _build_table(name: str, cls: type, raw: Mapping[str, Any], problems: list[str]) -> Any:
+    specs = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in specs:
+            problems.append(f"khóa không hợp lệ '{name}.{key}' (các khóa được dùng: {', '.join(specs)})")
+            continue
+        converted = _convert(f"{name}.{key}", specs[key].type, value, problems)
+        if converted is not None:
+            values[key] = converted
+    required = [k for k, f in specs.items() if f.default is MISSING and f.default_factory is MISSING]
+    for key in required:
+        if key not in values and key not in raw:
+            problems.append(f"thiếu '{name}.{key}'")
+    if any(k not in values for k in required):
+        return None
+    return cls(**values)
+
+
+def _convert(key: str, annotation: Any, value: Any, problems: list[str]) -> Any:
+    kind = str(annotation)
+    if "date" in kind:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and not value.strip():
+            return None
+        problems.append(f"khóa '{key}' phải là một ngày, ví dụ {key.split('.')[-1]} = 2024-12-20")
+        return None
+    if "tuple" in kind:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"khóa '{key}' phải là một danh sách chuỗi, ví dụ [\"...\", \"...\"]")
+            return None
+        return tuple(_nfc(v) for v in value)
+    if kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(f"khóa '{key}' phải là một số")
+            return None
+        return int(value) if kind == "int" else float(value)
+    if kind == "str":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            problems.append(f"khóa '{key}' phải là một chuỗi")
+            return None
+        return _nfc(value)
+    return value
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
