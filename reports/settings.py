@@ -209,7 +209,7 @@ def _convert(key: str, annotation: Any, value: Any, problems: list[str]) -> Any:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            problems.append(f"khóa '{key}' phải là một danh sách chuỗi, ví dụ [\"...\", \"...\"]")
+            problems.append(f'khóa \'{key}\' phải là một danh sách chuỗi, ví dụ ["...", "..."]')
             return None
         return tuple(_nfc(v) for v in value)
     if kind in ("int", "float"):

@@ -1,0 +1,148 @@
+"""HTML (from templates/base.html.j2 and its children) -> PDF bytes with WeasyPrint.
+
+- WeasyPrint is imported inside the functions: the import costs about 0,5 s and the `check` command
+  and the DOCX-only builds never need it.
+- The stylesheet (templates/style.css, with the @font-face rules for the bundled Liberation Serif) and
+  its FontConfiguration are parsed once per process and reused for every document: the per-unit
+  reports render in worker processes, each of which renders many documents. The document's own
+  `<link rel="stylesheet" href="style.css">` is answered with an empty stylesheet, since the parsed
+  copy is passed in directly; this keeps the fonts from being registered again for every document.
+- Every resource goes through `ConfinedFetcher`, which serves files under templates/ and refuses
+  anything else (another local file, http:, data:): a template or a unit's text can never make the
+  PDF pull in an outside file. A refused fetch stops the rendering with a `PdfRenderError`.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import mimetypes
+import multiprocessing.util
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from reports.errors import UserError
+from reports.render.html import TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+STYLESHEET = "style.css"
+FONT_EPOCH = "946684800"  # 2000-01-01, the date stamped in embedded font subsets
+
+
+class PdfRenderError(UserError):
+    """The PDF could not be produced (a refused resource, a layout failure)."""
+
+
+def render_pdf(html: str) -> bytes:
+    """Lay out `html` as an A4 PDF and return its bytes (resources confined to templates/)."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    stylesheet, font_config = _stylesheet()
+    document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(stub_stylesheet=True))
+    try:
+        with _fixed_font_timestamps():
+            pdf = document.write_pdf(
+                stylesheets=[stylesheet],
+                font_config=font_config,
+                # A stable file identifier: the same HTML gives the same bytes (manifest hashes).
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
+            )
+    except FatalURLFetchingError as exc:
+        reason = exc.__cause__ or exc
+        raise PdfRenderError(f"Không tạo được tệp PDF: {reason}") from exc
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+@contextmanager
+def _fixed_font_timestamps() -> Iterator[None]:
+    """Pin the "modified" date fontTools writes into each embedded font subset.
+
+    Without HarfBuzz-Subset (not in a plain Debian), WeasyPrint subsets fonts with fontTools, which
+    stamps every subset with the current time: the same report rendered a second later had different
+    bytes. fontTools honours SOURCE_DATE_EPOCH; it is set only while the PDF is written, because
+    `Settings.build_date` reads the same variable for the report date.
+    """
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if saved is None:
+        os.environ["SOURCE_DATE_EPOCH"] = FONT_EPOCH
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _base_url() -> str:
+    return TEMPLATES_DIR.as_uri() + "/"
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> tuple[CSS, FontConfiguration]:
+    """style.css parsed once per process, with the FontConfiguration that holds its @font-face fonts."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    # WeasyPrint copies @font-face files to a temporary folder that FontConfiguration.__del__ removes;
+    # at interpreter exit that comes too late (shutdown) or never (worker processes end with os._exit).
+    # multiprocessing runs this finaliser at the exit of the main process and of every worker.
+    multiprocessing.util.Finalize(None, _release_stylesheet, exitpriority=10)
+    css = CSS(
+        url=_base_url() + STYLESHEET,
+        url_fetcher=_fetcher(stub_stylesheet=False),
+        font_config=font_config,
+    )
+    return css, font_config
+
+
+def _release_stylesheet() -> None:
+    """Drop the cached stylesheet so its FontConfiguration deletes its temporary font folder now."""
+    _stylesheet.cache_clear()
+    gc.collect()
+
+
+@lru_cache(maxsize=2)
+def _fetcher(*, stub_stylesheet: bool) -> Any:
+    return make_fetcher(TEMPLATES_DIR, stub_stylesheet=stub_stylesheet)
+
+
+def make_fetcher(root: Path, *, stub_stylesheet: bool = False) -> Any:
+    """A WeasyPrint URL fetcher serving only files under `root` (stops the rendering otherwise)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = root.resolve()
+    stylesheet_path = root / STYLESHEET
+
+    class ConfinedFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            path = confined_path(root, url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            body = b"" if stub_stylesheet and path == stylesheet_path else path.read_bytes()
+            return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
+
+    return ConfinedFetcher()
+
+
+def confined_path(root: Path, url: str) -> Path:
+    """The file a file: URL names, if it exists under `root` (symlinks resolved); else ValueError."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError(f"tài nguyên ngoài thư mục mẫu bị từ chối: {url}")
+    path = Path(url2pathname(parts.path)).resolve()
+    if not path.is_relative_to(root.resolve()) or not path.is_file():
+        raise ValueError(f"tài nguyên ngoài thư mục mẫu bị từ chối: {url}")
+    return path

@@ -1,0 +1,295 @@
+"""Context strings and the rendered HTML of both reports, on the hand-made Dataset of test_aggregate."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from test_aggregate import sample_dataset
+
+from reports.aggregate import aggregate, unit_dataset
+from reports.context import consolidated_context, text_blocks, unit_context
+from reports.render.html import render_html
+from reports.settings import ChiTieuNamSau, NoiDung, VanBan
+
+
+class _Text(HTMLParser):
+    """Visible text (whitespace collapsed), plus every tag and class used."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.tags: set[str] = set()
+        self.classes: set[tuple[str, str]] = set()
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name == "class" and value:
+                self.classes.update((tag, c) for c in value.split())
+        if tag in ("style", "title"):
+            self._skip += 1
+        if tag in ("p", "td", "th", "h1", "h2", "h3", "h4", "br", "tr"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.parts))
+
+
+def parse(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return sample_dataset()
+
+
+@pytest.fixture(scope="module")
+def context(dataset):
+    return consolidated_context(dataset, aggregate(dataset))
+
+
+@pytest.fixture(scope="module")
+def html(context):
+    return render_html("bao-cao-tong-hop.html.j2", context)
+
+
+def joined(blocks) -> str:
+    return " ".join(b["text"] for b in blocks)
+
+
+def test_figures_are_formatted_the_vietnamese_way(context):
+    report = context["report"]
+    assert "1.430 lượt học viên" in joined(report["dao_tao"])
+    assert "nữ 172 đồng chí (chiếm 45,03% tổng số đảng viên)" in joined(report["dac_diem"])
+    assert "đảng viên dự bị 21 đồng chí (chiếm 5,5% tổng số đảng viên)" in joined(report["dac_diem"])
+    assert "17/21 tổ chức đảng (80,95%) hoàn thành tốt nhiệm vụ trở lên" in joined(report["xep_loai_to_chuc"])
+    assert "327/364 đồng chí (89,84%) hoàn thành tốt nhiệm vụ trở lên" in joined(report["xep_loai_dang_vien"])
+
+
+def test_not_reported_figures_say_how_many_units_reported(context):
+    report = context["report"]
+    assert "2 đảng bộ bộ phận (2/3 đơn vị báo cáo)" in joined(report["dac_diem"])
+    assert "5 đồng chí (2,38%; 1/3 đơn vị báo cáo)" in joined(report["dac_diem"])
+    assert "Số liệu đào tạo, bồi dưỡng do 2/3 đơn vị báo cáo." in joined(report["dao_tao"])
+    assert "kết nạp được 11/14 đảng viên theo chỉ tiêu, đạt 78,57%" in joined(report["ket_nap"])
+
+
+def test_indicator_nobody_reported_is_never_zero():
+    dataset = sample_dataset()
+    for code in ("qh_luot", "qh_nu", "qh_duoi_40"):
+        dataset.figures[code] = pd.Series(pd.NA, index=dataset.figures.index, dtype="Int64")
+    report = consolidated_context(dataset, aggregate(dataset))["report"]
+    assert joined(report["quy_hoach"]) == "Chưa có đơn vị báo cáo số liệu về quy hoạch cán bộ."
+
+
+def test_partial_report_names_the_units_left_out(context):
+    text = joined(context["report"]["pham_vi"])
+    assert "tổng hợp từ 3/5 đơn vị" in text
+    assert "Không tổng hợp (số liệu có lỗi): Chi bộ Liên đoàn Lao động tỉnh." in text
+    assert "Chưa báo cáo: Chi bộ Hội Cựu chiến binh tỉnh." in text
+    assert context["doc"]["draft"] == "DỰ THẢO"
+
+
+def test_complete_report_has_no_coverage_statement():
+    dataset = sample_dataset(draft=False)
+    dataset = dataclasses.replace(dataset, units=dataset.units.loc[["DB01", "DB02", "CB01"]], excluded=[], missing=[])
+    context = consolidated_context(dataset, aggregate(dataset))
+    assert context["report"]["pham_vi"] == []
+    assert "tổng hợp từ" not in render_html("bao-cao-tong-hop.html.j2", context)
+    assert context["doc"]["draft"] == ""
+
+
+def test_units_not_completing_their_tasks_are_named(context):
+    assert "thuộc: Đảng bộ Sở Tài chính (1), Chi bộ Hội Nông dân tỉnh (1)." in joined(
+        context["report"]["xep_loai_to_chuc"]
+    )
+
+
+def test_last_year_comparison_sentences(context):
+    report = context["report"]
+    assert "tăng 12 đảng viên (3,24%) so với năm 2023" in joined(report["dac_diem"])
+    assert "tăng 4 đảng viên (30,77%) so với năm 2023" in joined(report["ket_nap"])
+
+
+def test_settings_texts_become_paragraphs_and_dash_items():
+    blocks = text_blocks("Đoạn một\ntiếp tục.\n\n- Ý thứ nhất;\n- Ý thứ hai\n  còn tiếp.\n\nĐoạn cuối.")
+    assert blocks == [
+        {"cls": "", "lead": "", "text": "Đoạn một tiếp tục."},
+        {"cls": "dash", "lead": "", "text": "- Ý thứ nhất;"},
+        {"cls": "dash", "lead": "", "text": "- Ý thứ hai còn tiếp."},
+        {"cls": "", "lead": "", "text": "Đoạn cuối."},
+    ]
+    assert text_blocks("  ", "những thuận lợi")[0] == {
+        "cls": "placeholder",
+        "lead": "",
+        "text": "[Phần do người soạn thảo viết: những thuận lợi]",
+    }
+
+
+def test_settings_texts_targets_and_opening_are_used():
+    dataset = sample_dataset()
+    settings = dataclasses.replace(
+        dataset.settings,
+        noi_dung=NoiDung(uu_diem="Đoàn kết, thống nhất."),
+        chi_tieu_nam_sau=ChiTieuNamSau(ket_nap=20, tcd_htt_tro_len_pct=85.0),
+        van_ban=VanBan(can_cu="Thực hiện Hướng dẫn số 25-HD/BTCTW ngày 10/10/2024 của Ban Tổ chức Trung ương"),
+    )
+    dataset = dataclasses.replace(dataset, settings=settings)
+    report = consolidated_context(dataset, aggregate(dataset))["report"]
+    assert report["uu_diem"] == [{"cls": "", "lead": "", "text": "Đoàn kết, thống nhất."}]
+    assert report["han_che"][0]["cls"] == "placeholder"
+    assert [b["text"] for b in report["muc_tieu"][1:]] == [
+        "- Kết nạp từ 20 đảng viên mới trở lên;",
+        "- Có từ 85% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên.",
+    ]
+    assert joined(report["mo_dau"]).startswith("Thực hiện Hướng dẫn số 25-HD/BTCTW ngày 10/10/2024 của Ban Tổ")
+    assert joined(report["mo_dau"]).endswith("Ban Thường vụ báo cáo tổng kết công tác xây dựng Đảng năm 2024 "
+                                             "và phương hướng, nhiệm vụ năm 2025 như sau:")  # fmt: skip
+
+
+def test_appendix_rows_keep_units_left_out_without_zeros(context):
+    rows = context["report"]["phu_luc"]["movement"]["rows"]
+    assert [r["ten"] for r in rows if r["kind"] == "group"] == ["Khối Nhà nước", "Khối Đảng, đoàn thể"]
+    by_code = {r["code"]: r for r in rows if r["kind"] == "unit"}
+    assert by_code["DB01"]["cells"] == ["200", "10", "5", "0", "1", "1", "0", "0", "3", "210"]
+    assert (by_code["CB02"]["note"], by_code["CB02"]["cells"]) == ("Không tổng hợp (có lỗi)", [])
+    assert (by_code["CB03"]["note"], by_code["CB03"]["cells"]) == ("Chưa báo cáo", [])
+    total = rows[-1]
+    assert (total["kind"], total["ten"]) == ("total", "Tổng cộng (3/5 đơn vị)")
+    assert total["cells"][0] == "370" and total["cells"][-1] == "382"
+    index = context["report"]["phu_luc"]["rating"]["index"]
+    assert index[:3] == ["1", "2", "3=4+5+6+7"] and index[7] == "8=9+10+11+12"
+
+
+def test_rendered_report_states_every_contract_figure(html):
+    text = parse(html).text
+    expected = [
+        # organisations: tổ chức cơ sở đảng by type, đảng bộ bộ phận, chi bộ trực thuộc
+        "5 tổ chức cơ sở đảng trực thuộc, gồm 2 đảng bộ cơ sở và 3 chi bộ cơ sở",
+        "2 đảng bộ bộ phận (2/3 đơn vị báo cáo) và 16 chi bộ trực thuộc",
+        # members at start and end, each movement
+        "đầu năm 2024 là 370 đồng chí",
+        "đến cuối năm có 382 đồng chí",
+        "kết nạp 17, chuyển đến 7, phục hồi đảng tịch 1 đồng chí",
+        "từ trần 3, khai trừ 1, xóa tên 1, xin ra khỏi Đảng 0, chuyển đi 8 đồng chí",
+        # women, probationary
+        "nữ 172 đồng chí (chiếm 45,03% tổng số đảng viên)",
+        "đảng viên dự bị 21 đồng chí",
+        # classification by level with shares
+        "3 hoàn thành xuất sắc nhiệm vụ (14,29%); 14 hoàn thành tốt nhiệm vụ (66,67%); "
+        "2 hoàn thành nhiệm vụ (9,52%); 2 không hoàn thành nhiệm vụ (9,52%)",
+        "52 đồng chí hoàn thành xuất sắc nhiệm vụ (14,29%); 275 đồng chí hoàn thành tốt nhiệm vụ (75,55%); "
+        "35 đồng chí hoàn thành nhiệm vụ (9,62%); 2 đồng chí không hoàn thành nhiệm vụ (0,55%)",
+        # committee composition shares
+        "Tổng số cấp ủy viên là 19 đồng chí; trong đó nữ 6 đồng chí (chiếm 31,58% tổng số cấp ủy viên)",
+        "lý luận chính trị trung cấp trở lên 16 đồng chí (84,21%)",
+        # cadre planning, appointment, rotation
+        "quy hoạch 35 lượt cán bộ (2/3 đơn vị báo cáo)",
+        "bổ nhiệm, bổ nhiệm lại 8 lượt cán bộ, trong đó bổ nhiệm lại 3 lượt",
+        "luân chuyển 3 lượt cán bộ; điều động 5 lượt cán bộ",
+        # training
+        "trung cấp lý luận chính trị 7 đồng chí",
+        "Mở 5 lớp bồi dưỡng với 1.430 lượt học viên",
+        # inspection and discipline
+        "kiểm tra 5 tổ chức đảng và 17 đảng viên; giám sát 3 tổ chức đảng và 9 đảng viên",
+        "Thi hành kỷ luật 3 đảng viên (khiển trách 1, cảnh cáo 1, cách chức 0, khai trừ 1",
+        # units' own texts, quoted with their names
+        "Đảng bộ Sở Tài chính: Hoàn thành toàn bộ chỉ tiêu kết nạp đảng viên.",
+        "Chi bộ Hội Nông dân tỉnh: Mô hình “Chi bộ 4 tốt”.",
+        # appendices
+        "Phụ lục 1",
+        "Phụ lục 2",
+        "Tổng cộng (3/5 đơn vị)",
+    ]
+    missing = [phrase for phrase in expected if phrase not in text]
+    assert not missing
+
+
+def test_rendered_report_structure_and_closing_mark(html):
+    text = parse(html).text
+    headings = [
+        "PHẦN THỨ NHẤT KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2024",
+        "I- ĐẶC ĐIỂM TÌNH HÌNH",
+        "II- KẾT QUẢ THỰC HIỆN",
+        "III- ĐÁNH GIÁ CHUNG",
+        "PHẦN THỨ HAI PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025",
+        "III- ĐỀ XUẤT, KIẾN NGHỊ",
+    ]
+    positions = [text.index(h) for h in headings]
+    assert positions == sorted(positions)
+    assert "Đề nghị mở thêm lớp bồi dưỡng nghiệp vụ công tác đảng./. Nơi nhận:" in text
+    assert text.count("./.") == 1
+
+
+ALLOWED_TAGS = {
+    "html", "head", "title", "meta", "link", "style", "body", "section", "table", "colgroup", "col", "thead",
+    "tbody", "tr", "th", "td", "p", "h1", "h2", "h3", "h4", "b", "i", "br", "div",
+}  # fmt: skip
+ALLOWED_P_CLASSES = {
+    "hb-cap-tren", "hb-co-quan", "hb-sao", "hb-so", "hb-dang", "hb-ngay", "doc-type", "trich-yeu",
+    "separator", "dash", "quote", "placeholder", "center", "note", "appendix-title", "appendix-subtitle",
+    "appendix-ref",
+    "nn-label", "nn-item", "sig-authority", "sig-title", "sig-space", "sig-name",
+}  # fmt: skip
+
+
+def test_html_stays_in_the_documented_subset(html):
+    parsed = parse(html)
+    assert parsed.tags <= ALLOWED_TAGS
+    p_classes = {c for tag, c in parsed.classes if tag == "p"}
+    assert p_classes <= ALLOWED_P_CLASSES
+    assert {c for tag, c in parsed.classes if tag == "tr"} <= {"total", "group"}
+    assert {c for tag, c in parsed.classes if tag in ("td", "th")} <= {"num", "center", "left"}
+    assert {c for tag, c in parsed.classes if tag == "section"} == {"portrait", "landscape"}
+
+
+def test_unit_report(dataset):
+    context = unit_context(dataset, "DB01", aggregate(unit_dataset(dataset, "DB01")))
+    assert context["doc"]["trich_yeu"] == "số liệu công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Tài chính"
+    assert context["report"]["so_sanh"][0] == {
+        "label": "Đảng viên cuối năm",
+        "truoc": "200",
+        "nay": "210",
+        "chenh_lech": "+10",
+    }
+    text = parse(render_html("bao-cao-don-vi.html.j2", context)).text
+    for phrase in (
+        "Đảng bộ Sở Tài chính là đảng bộ cơ sở, có 2 đảng bộ bộ phận và 10 chi bộ trực thuộc.",
+        "đến cuối năm có 210 đồng chí",
+        "Có 11/13 tổ chức đảng (84,62%) hoàn thành tốt nhiệm vụ trở lên.",
+        "Mở 3 lớp bồi dưỡng với 1.250 lượt học viên.",
+        "V- SO SÁNH VỚI NĂM 2023",
+        "VI- Ý KIẾN CỦA ĐƠN VỊ",
+        "Hạn chế, khuyết điểm: Sinh hoạt chuyên đề ở một số chi bộ chưa đều./.",
+    ):
+        assert phrase in text
+    assert "2/3 đơn vị" not in text  # coverage notes belong to the consolidated report only
+
+
+def test_unit_report_without_last_year_or_texts():
+    dataset = sample_dataset(last_year=False)
+    context = unit_context(dataset, "DB02", aggregate(unit_dataset(dataset, "DB02")))
+    assert context["report"]["so_sanh"] == []
+    text = parse(render_html("bao-cao-don-vi.html.j2", context)).text
+    assert "SO SÁNH" not in text
+    assert "V- Ý KIẾN CỦA ĐƠN VỊ" in text
+    assert "Đề xuất, kiến nghị: Đề nghị mở thêm lớp bồi dưỡng nghiệp vụ công tác đảng./." in text
+    # DB02 left so_dang_bo_bo_phan blank: only the figure it gave is stated.
+    assert "Đảng bộ Sở Y tế là đảng bộ cơ sở, có 6 chi bộ trực thuộc." in text
