@@ -9,6 +9,7 @@ from enum import Enum
 class Severity(Enum):
     ERROR = "lỗi"
     WARNING = "cảnh báo"
+    NOTE = "ghi chú"  # an optional indicator left blank: listed, never blocking, even with --strict
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
+
     def with_unit_name(self, name: str) -> Problem:
         return replace(self, unit_name=name)
 
@@ -55,6 +60,28 @@ def warning(rule: str, message: str, **kw: object) -> Problem:
     return Problem(Severity.WARNING, rule, message, **kw)  # type: ignore[arg-type]
 
 
-def sort_key(p: Problem) -> tuple[str, int, str, str]:
-    """Group by unit, errors first, then by file and cell, so a clerk reads one unit at a time."""
-    return (p.unit or "~", 0 if p.is_error else 1, p.place.file if p.place else "", p.rule)
+def note(rule: str, message: str, **kw: object) -> Problem:
+    return Problem(Severity.NOTE, rule, message, **kw)  # type: ignore[arg-type]
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
+def sort_key(p: Problem) -> tuple[str, int, str, int, str]:
+    """Group by unit (file problems first), errors first, then by file and cell in reading order.
+
+    A clerk calls one unit about all of its problems at once, so a unit's problems stay together.
+    """
+    file = p.place.file if p.place else ""
+    return (p.unit, _SEVERITY_ORDER[p.severity], file, _cell_order(p.place.cell if p.place else ""), p.rule)
+
+
+def _cell_order(cell: str) -> int:
+    """Row number of "E12" or "dòng 12, cột x", so E9 sorts before E10."""
+    digits = ""
+    for ch in cell:
+        if ch.isdigit():
+            digits += ch
+        elif digits:
+            break
+    return int(digits) if digits else 0

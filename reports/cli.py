@@ -1,0 +1,288 @@
+"""Command line: arguments, printing and exit codes. No logic: the jobs live in reports.pipeline.
+
+    python build_reports.py                       build the bundled sample (data/mau) into output/
+    python build_reports.py check FOLDER [--out DIR] [--chi-tiet]
+    python build_reports.py build FOLDER [--out DIR] [--draft] [--strict] [--jobs N] [--formats docx,pdf]
+
+Exit codes: 0 success; 1 the data has errors (or warnings with --strict); 2 bad usage, a missing or
+broken data folder or settings file; 3 a bug in the tool (its traceback goes to a log file, never to
+the clerk's screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from reports import __version__
+from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, UserError
+from reports.problems import Problem, Severity, sort_key
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_FOLDER = ROOT / "data" / "mau"
+DEFAULT_OUT = Path("output")
+EXIT_BUG = 3
+
+SEVERITY_TAGS = {Severity.ERROR: "LỖI", Severity.WARNING: "CẢNH BÁO", Severity.NOTE: "ghi chú"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors in Vietnamese and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Lỗi cách dùng: {_translate(message)}\nXem hướng dẫn: python build_reports.py -h\n")
+
+
+def _translate(message: str) -> str:
+    for english, vietnamese in (
+        ("the following arguments are required", "thiếu tham số"),
+        ("unrecognized arguments", "tham số không hợp lệ"),
+        ("invalid choice", "lựa chọn không hợp lệ"),
+        ("expected one argument", "cần một giá trị"),
+        ("invalid int value", "không phải số nguyên"),
+    ):
+        message = message.replace(english, vietnamese)
+    return message
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="build_reports.py",
+        description="Lập báo cáo tổng kết công tác xây dựng Đảng (DOCX và PDF) từ số liệu các đơn vị nộp. "
+        "Chạy không có tham số: lập báo cáo từ bộ dữ liệu mẫu data/mau vào thư mục output/.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    check = commands.add_parser("check", help="kiểm tra số liệu, ghi báo cáo kiểm tra (.xlsx)")
+    _common(check)
+    check.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
+    build = commands.add_parser("build", help="kiểm tra rồi lập báo cáo tổng hợp và báo cáo từng đơn vị")
+    _common(build)
+    build.add_argument(
+        "--draft", action="store_true", help="lập bản DỰ THẢO, bỏ qua các đơn vị có lỗi (ghi rõ trong báo cáo)"
+    )
+    build.add_argument("--strict", action="store_true", help="coi cảnh báo như lỗi")
+    build.add_argument("--jobs", type=int, default=None, help="số tiến trình dựng báo cáo (mặc định: số lõi CPU)")
+    build.add_argument(
+        "--formats", default="docx,pdf", help="định dạng cần lập, cách nhau bởi dấu phẩy (mặc định: docx,pdf)"
+    )
+    build.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", metavar="THU_MUC", type=Path, help="thư mục bộ dữ liệu (có bao-cao.toml)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="thư mục kết quả (mặc định: output)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_console()
+    args = make_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        if args.command is None:
+            print(f"Lập báo cáo từ bộ dữ liệu mẫu {_show(SAMPLE_FOLDER)} vào thư mục {DEFAULT_OUT}/")
+            return run_build(SAMPLE_FOLDER, DEFAULT_OUT, formats="docx,pdf")
+        if args.command == "check":
+            return run_check(args.folder, args.out, details=args.chi_tiet)
+        return run_build(
+            args.folder,
+            args.out,
+            draft=args.draft,
+            strict=args.strict,
+            jobs=args.jobs,
+            formats=args.formats,
+            details=args.chi_tiet,
+        )
+    except UserError as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nĐã dừng theo yêu cầu; không có tệp nào bị ghi dở.", file=sys.stderr)
+        return 130
+    except Exception:
+        return _report_bug()
+
+
+def run_check(folder: Path, out: Path, *, details: bool = False) -> int:
+    from reports.pipeline import check
+
+    result = check(folder, out)
+    print_problems(result.intake.problems, result.intake.units, sys.stdout, details=details)
+    print_summary(result.intake, sys.stdout)
+    print(f"Báo cáo kiểm tra: {_show(result.check_report)}")
+    _print_diverted(result.output.diverted)
+    return EXIT_DATA if result.has_errors else EXIT_OK
+
+
+def run_build(
+    folder: Path,
+    out: Path,
+    *,
+    draft: bool = False,
+    strict: bool = False,
+    jobs: int | None = None,
+    formats: str = "docx,pdf",
+    details: bool = False,
+) -> int:
+    from reports.pipeline import build
+    from reports.render.batch import FORMATS, default_jobs
+
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    wrong = [f for f in chosen if f not in FORMATS]
+    if not chosen or wrong:
+        raise UserError(f"--formats chỉ nhận docx, pdf hoặc docx,pdf (nhận được: '{formats}').")
+    if jobs is not None and jobs < 1:
+        raise UserError("--jobs phải là số nguyên từ 1 trở lên.")
+    bar = _ProgressBar()
+    try:
+        result = build(
+            folder,
+            out,
+            draft=draft,
+            strict=strict,
+            jobs=jobs or default_jobs(),
+            formats=chosen,
+            progress=bar.update,
+        )
+    finally:
+        bar.close()
+    intake = result.check.intake
+    print_problems(intake.problems, intake.units, sys.stdout, details=details)
+    print_summary(intake, sys.stdout)
+    print(f"Báo cáo kiểm tra: {_show(result.check.check_report)}")
+    if not result.built:
+        print(f"KHÔNG LẬP BÁO CÁO: {result.refused_reason}", file=sys.stderr)
+        if not draft:
+            print("Sửa các lỗi nêu trên rồi chạy lại, hoặc thêm --draft để lập bản dự thảo.", file=sys.stderr)
+        return EXIT_DATA
+    root = result.check.output.root
+    seconds = result.seconds.get("tong", 0.0)
+    mark = " (DỰ THẢO)" if draft else ""
+    print(
+        f"Đã lập{mark}: báo cáo tổng hợp và {result.units_rendered} báo cáo đơn vị, {len(result.documents)} tệp "
+        f"({', '.join(chosen)}) trong {_show(root)}, mất {_seconds(seconds)} giây."
+    )
+    _print_diverted(result.diverted)
+    if draft and intake.validation.has_errors:
+        print("Lưu ý: đây là bản DỰ THẢO; số liệu vẫn còn lỗi (xem báo cáo kiểm tra).")
+    return EXIT_OK
+
+
+# --- printing ---------------------------------------------------------------------------------------
+
+
+def print_problems(problems: Sequence[Problem], units: object, stream: TextIO, *, details: bool = False) -> None:
+    """Problems grouped by unit: problems about whole files first, then units with errors, then the rest.
+
+    Optional indicators left blank are only counted, unless `details`.
+    """
+    shown = [p for p in problems if details or p.severity is not Severity.NOTE]
+    groups: dict[str, list[Problem]] = {}
+    for problem in sorted(shown, key=sort_key):
+        groups.setdefault(problem.unit, []).append(problem)
+    order = sorted(groups, key=lambda u: (u != "", not any(p.is_error for p in groups[u]), u))
+    for unit in order:
+        items = groups[unit]
+        title = f"{unit} – {items[0].unit_name}" if unit and items[0].unit_name else unit or "Các tệp"
+        print(f"\n== {title} ==", file=stream)
+        for p in items:
+            print(f"  [{SEVERITY_TAGS[p.severity]}] {_describe(p)}", file=stream)
+    blanks = {p.unit for p in problems if p.severity is Severity.NOTE}
+    if blanks and not details:
+        print(
+            f"\n{len(blanks)} đơn vị để trống một số chỉ tiêu không bắt buộc (coi là chưa báo cáo, không tính là 0); "
+            "xem trang 'Chỉ tiêu để trống' của báo cáo kiểm tra, hoặc chạy lại với --chi-tiet.",
+            file=stream,
+        )
+
+
+def _describe(p: Problem) -> str:
+    parts = []
+    if p.place:
+        parts.append(p.place.describe())
+    if p.indicator and p.severity is not Severity.NOTE:
+        parts.append(f"{p.indicator} = '{p.value}'" if p.value else p.indicator)
+    where = " · ".join(parts)
+    return f"{where}: {p.message}" if where else p.message
+
+
+def print_summary(intake: object, stream: TextIO) -> None:
+    from reports.intake import Intake
+
+    assert isinstance(intake, Intake)
+    status = intake.status()
+    expected = len(status)
+    submitted = sum(1 for s in status.values() if s != "chua_nop")
+    with_errors = sum(1 for s in status.values() if s == "co_loi")
+    missing = expected - submitted
+    errors = sum(1 for p in intake.problems if p.is_error)
+    warnings = sum(1 for p in intake.problems if p.is_warning)
+    print(
+        f"\nTóm tắt năm {intake.settings.nam}: {expected} đơn vị phải nộp; {submitted} đã nộp; "
+        f"{with_errors} có lỗi; {missing} chưa nộp. Tổng cộng {errors} lỗi, {warnings} cảnh báo.",
+        file=stream,
+    )
+
+
+def _print_diverted(diverted: Sequence[object]) -> None:
+    for item in diverted:
+        wanted, written, reason = (getattr(item, k) for k in ("wanted", "written", "reason"))
+        print(f"CẢNH BÁO: {_show(wanted)}: {reason}; bản mới ghi vào {_show(written)}.", file=sys.stderr)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr for the per-unit batch, shown only on a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: object | None = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc="Báo cáo đơn vị", unit=" đv", file=sys.stderr, disable=None)
+        bar = self._bar
+        bar.n = done  # type: ignore[attr-defined]
+        bar.refresh()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()  # type: ignore[attr-defined]
+
+
+def _utf8_console() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower()
+        if encoding.replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def _report_bug() -> int:
+    """An unexpected exception is a bug: its traceback goes to a log file, the clerk gets a short note."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    log = Path(tempfile.gettempdir()) / f"bao-cao-loi-{stamp}.log"
+    try:
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        where = f" Chi tiết kỹ thuật đã ghi vào {log}; xin gửi tệp này cho người phụ trách công cụ."
+    except OSError:
+        where = ""
+    print(f"Lỗi nội bộ của công cụ (không phải lỗi số liệu).{where}", file=sys.stderr)
+    return EXIT_BUG

@@ -1,0 +1,143 @@
+"""Load a data folder and check everything in it: settings, units, submissions, last year's data.
+
+`load_folder` is the first step of both commands (`check` and `build`): it never writes anything and
+never prints. A missing folder, a broken bao-cao.toml or don-vi.csv raise a `UserError` (exit 2);
+everything wrong inside the submissions becomes a `Problem` in `Intake.validation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reports import indicators as ind
+from reports.errors import DataFolderError, UserError
+from reports.model import Dataset
+from reports.problems import Place, Problem, warning
+from reports.settings import SETTINGS_FILE, Settings, load_settings
+from reports.submissions import SUBMISSIONS_DIR, ReadResult, read_submissions
+from reports.units import UNITS_FILE, load_units
+from reports.validate import Parsed, RuleSettings, Validation, validate
+
+LAST_YEAR_DIR = "nam-truoc"
+
+
+@dataclass
+class Intake:
+    folder: Path
+    settings: Settings
+    units: pd.DataFrame
+    read: ReadResult
+    validation: Validation
+    last_year: pd.DataFrame | None = None
+    last_year_files: list[Path] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.validation.problems
+
+    @property
+    def input_files(self) -> list[Path]:
+        """Every file the figures come from (for the manifest)."""
+        files = [self.folder / SETTINGS_FILE, self.folder / UNITS_FILE, *self.read.files, *self.last_year_files]
+        return [f for f in files if f.is_file()]
+
+    def status(self) -> dict[str, str]:
+        """Each expected unit: "hop_le" (usable), "co_loi" (submitted, has errors) or "chua_nop"."""
+        errors = self.validation.error_units
+        result = {}
+        for code in self.units.index:
+            if code not in self.validation.used:
+                result[code] = "chua_nop"
+            else:
+                result[code] = "co_loi" if code in errors else "hop_le"
+        return result
+
+    def dataset(self, *, draft: bool = False) -> Dataset:
+        """The units whose figures are usable (no error), in don-vi.csv order, as a `Dataset`."""
+        status = self.status()
+        usable = [c for c in self.units.index if status[c] == "hop_le"]
+        return Dataset(
+            settings=self.settings,
+            units=self.units[["ten_don_vi", "loai", "nhom"]],
+            figures=figures_frame(self.validation.used[c] for c in usable),
+            excluded=[c for c in self.units.index if status[c] == "co_loi"],
+            missing=[c for c in self.units.index if status[c] == "chua_nop"],
+            last_year=self.last_year,
+            draft=draft,
+        )
+
+
+def load_folder(folder: Path) -> Intake:
+    if not folder.exists():
+        raise DataFolderError(f"Không tìm thấy thư mục dữ liệu {folder}.")
+    if not folder.is_dir():
+        raise DataFolderError(f"{folder} không phải là một thư mục dữ liệu.")
+    settings = load_settings(folder)
+    units = load_units(folder)
+    if not (folder / SUBMISSIONS_DIR).is_dir():
+        raise DataFolderError(
+            f"Không tìm thấy thư mục {folder / SUBMISSIONS_DIR} (nơi đặt các biểu số liệu đơn vị nộp)."
+        )
+    rules = RuleSettings(settings.nam, settings.kiem_tra.ty_le_xuat_sac_toi_da)
+    last_year, last_files, last_problems = load_last_year(folder / LAST_YEAR_DIR, rules)
+    read = read_submissions(folder)
+    validation = validate(units, read, rules, last_year)
+    validation.problems.extend(last_problems)
+    return Intake(folder, settings, units, read, validation, last_year, last_files)
+
+
+def load_last_year(folder: Path, rules: RuleSettings) -> tuple[pd.DataFrame | None, list[Path], list[Problem]]:
+    """Last year's usable figures (units with no error in last year's own check), or None.
+
+    Last year's folder needs only nop/; its don-vi.csv is used when present. A problem there never
+    blocks this year's report: the comparisons it would feed are left out, with a warning.
+    """
+    if not folder.is_dir():
+        return None, [], []
+    previous = RuleSettings(rules.nam - 1, rules.max_excellent_pct)
+    try:
+        read = read_submissions(folder)
+        units = load_units(folder) if (folder / UNITS_FILE).is_file() else _units_from(read)
+    except UserError as exc:
+        return None, [], [_last_year_warning(f"Không dùng được dữ liệu năm trước: {exc.message}")]
+    validation = validate(units, read, previous)
+    bad = validation.error_units
+    usable = [validation.used[c] for c in units.index if c in validation.used and c not in bad]
+    problems = []
+    if bad:
+        names = ", ".join(sorted(bad))
+        problems.append(
+            _last_year_warning(
+                f"Số liệu năm {rules.nam - 1} của {len(bad)} đơn vị có lỗi nên không dùng để so sánh: {names}."
+            )
+        )
+    files = [f for f in (folder / UNITS_FILE, *read.files) if f.is_file()]
+    return figures_frame(usable), files, problems
+
+
+def _last_year_warning(message: str) -> Problem:
+    return warning("du_lieu_nam_truoc", message, place=Place(LAST_YEAR_DIR))
+
+
+def _units_from(read: ReadResult) -> pd.DataFrame:
+    codes = list(dict.fromkeys(s.unit for s in read.submissions))
+    frame = pd.DataFrame(
+        {"ten_don_vi": codes, "loai": "", "nhom": "", "dong": 0}, index=pd.Index(codes, name="ma_don_vi")
+    )
+    return frame
+
+
+def figures_frame(parsed: Iterable[Parsed]) -> pd.DataFrame:
+    """One row per unit (index ma_don_vi), one column per catalogue code: Int64 counts, text objects."""
+    items = list(parsed)
+    index = pd.Index([p.unit for p in items], name="ma_don_vi", dtype=object)
+    columns: dict[str, pd.Series] = {}
+    for code in ind.COUNT_CODES:
+        columns[code] = pd.Series([p.counts.get(code) for p in items], index=index, dtype="Int64")
+    for code in ind.TEXT_CODES:
+        columns[code] = pd.Series([p.texts.get(code) for p in items], index=index, dtype=object)
+    return pd.DataFrame(columns, index=index)

@@ -1,0 +1,86 @@
+"""don-vi.csv: the units expected to submit (contract section 3).
+
+The list is the office's own file, so a problem in it is a broken data folder (exit 2), reported in
+full (every bad line at once), never a traceback. Names are kept exactly as written, NFC-normalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from reports.errors import DataFolderError
+from reports.indicators import UNIT_TYPES
+from reports.tables import UnreadableFile, read_csv
+
+UNITS_FILE = "don-vi.csv"
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+REQUIRED_COLUMNS = ("ma_don_vi", "ten_don_vi", "loai")
+OPTIONAL_COLUMNS = ("nhom",)
+
+# Accepted spellings of `loai`: the contract's codes, and the Vietnamese names a clerk may type.
+_LOAI = {
+    **{code: code for code in UNIT_TYPES},
+    **{unicodedata.normalize("NFC", name).casefold(): code for code, name in UNIT_TYPES.items()},
+}
+
+
+def load_units(folder: Path) -> pd.DataFrame:
+    """The expected units, in file order: index `ma_don_vi`; columns ten_don_vi, loai, nhom, dong."""
+    path = folder / UNITS_FILE
+    if not path.is_file():
+        raise DataFolderError(f"Không tìm thấy danh sách đơn vị {path} (tệp {UNITS_FILE}).")
+    try:
+        table = read_csv(path)
+    except UnreadableFile as exc:
+        raise DataFolderError(f"{path}: {exc.reason}.") from None
+    header = [h.strip().lower() for h in table.rows[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise DataFolderError(
+            f"{path}: thiếu cột {', '.join(missing)} ở dòng tiêu đề (cần các cột: "
+            f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})."
+        )
+    records, problems = _records(table.rows[1:], table.lines[1:], header)
+    if not records and not problems:
+        problems.append("danh sách không có đơn vị nào")
+    if problems:
+        detail = "\n".join(f"  - {p}" for p in problems)
+        raise DataFolderError(f"Danh sách đơn vị {path} có lỗi:\n{detail}")
+    frame = pd.DataFrame.from_records(records, columns=["ma_don_vi", "ten_don_vi", "loai", "nhom", "dong"])
+    return frame.set_index("ma_don_vi")
+
+
+def _records(rows: list[list[str]], lines: list[int], header: list[str]) -> tuple[list[tuple], list[str]]:
+    col = {name: header.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if name in header}
+    seen: dict[str, int] = {}
+    records: list[tuple] = []
+    problems: list[str] = []
+    for row, line in zip(rows, lines, strict=True):
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def get(name: str, row: list[str] = row) -> str:
+            index = col.get(name)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        code, name, loai = get("ma_don_vi"), get("ten_don_vi"), get("loai")
+        where = f"dòng {line}"
+        if not CODE_RE.match(code):
+            problems.append(
+                f"{where}: mã đơn vị '{code}' không hợp lệ (1–20 ký tự gồm chữ không dấu, số, '_' hoặc '-')"
+            )
+        elif code in seen:
+            problems.append(f"{where}: mã đơn vị '{code}' trùng với dòng {seen[code]}")
+        else:
+            seen[code] = line
+        if not name:
+            problems.append(f"{where}: thiếu tên đơn vị (cột ten_don_vi)")
+        kind = _LOAI.get(loai.casefold())
+        if kind is None:
+            problems.append(f"{where}: loại '{loai}' không hợp lệ (ghi dang_bo_co_so hoặc chi_bo_co_so)")
+        records.append((code, name, kind, get("nhom"), line))
+    return records, problems
