@@ -298,12 +298,13 @@ def compare_duplicates(first: Parsed, other: Parsed) -> list[Problem]:
 
 
 def missing_units(units: pd.DataFrame, submitted: set[str]) -> list[Problem]:
+    lines = units["dong"].astype(int).to_dict()
     return [
         warning(
             "chua_nop",
             "Đơn vị có trong danh sách don-vi.csv nhưng chưa nộp số liệu (chưa có biểu trong thư mục nop/).",
             unit=str(code),
-            place=Place("don-vi.csv", "", f"dòng {units.at[code, 'dong']}"),
+            place=Place("don-vi.csv", "", f"dòng {lines[code]}"),
             indicator="ma_don_vi",
             value=str(code),
         )
