@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from reports.indicators import COUNT_CODES, LEVELS, TEXT_CODES, UNIT_TYPES
@@ -216,9 +217,10 @@ GROUP_COLUMNS: tuple[str, ...] = (
 def aggregate(dataset: Dataset) -> Aggregates:
     """Every figure the reports state, computed from the usable units of `dataset`."""
     figures = _counts(dataset.figures)
+    columns = _Columns(figures)
     decimals = dataset.settings.trinh_bay.so_le_thap_phan
-    totals = {code: _total(code, figures[code]) for code in COUNT_CODES}
-    totals.update({name: _derived_total(name, figures, codes) for name, codes in DERIVED.items()})
+    totals = {code: columns.total(code, (code,)) for code in COUNT_CODES}
+    totals.update({name: columns.total(name, codes) for name, codes in DERIVED.items()})
     aggregates = Aggregates(
         year=dataset.settings.nam,
         expected_count=dataset.expected_count,
@@ -227,7 +229,7 @@ def aggregate(dataset: Dataset) -> Aggregates:
         missing=list(dataset.missing),
         totals=totals,
         orgs=_org_counts(dataset),
-        shares={key: _share(key, figures, *spec, decimals) for key, spec in SHARE_SPECS.items()},
+        shares={key: columns.share(key, *spec, decimals) for key, spec in SHARE_SPECS.items()},
         units_by_level=_units_by_level(dataset, figures),
         unit_table=_unit_table(dataset, figures),
         groups=_groups(dataset, figures),
@@ -262,32 +264,48 @@ def unit_dataset(dataset: Dataset, code: str) -> Dataset:
 
 def _counts(figures: pd.DataFrame) -> pd.DataFrame:
     """The count columns as nullable integers; a code absent from the frame is all "not reported"."""
-    columns = {
-        code: (figures[code] if code in figures.columns else pd.Series(pd.NA, index=figures.index)).astype("Int64")
-        for code in COUNT_CODES
-    }
+    columns = {}
+    for code in COUNT_CODES:
+        column = figures[code] if code in figures.columns else pd.Series(pd.NA, index=figures.index)
+        columns[code] = column if column.dtype == "Int64" else column.astype("Int64")
     return pd.DataFrame(columns, index=figures.index)
 
 
-def _total(code: str, column: pd.Series) -> Total:
-    reported = int(column.notna().sum())
-    value = int(column.sum(skipna=True)) if reported else None
-    return Total(code, value, reported, len(column))
+class _Columns:
+    """The count columns as NumPy arrays (values with NA as 0, and where a value was reported).
 
+    Totals and shares are sums over masks; doing them on arrays instead of one pandas selection per
+    figure takes a unit's aggregation from about 0,1 s to a few milliseconds, which matters when
+    hundreds of unit reports are built.
+    """
 
-def _derived_total(name: str, figures: pd.DataFrame, codes: Sequence[str]) -> Total:
-    """A sum of several codes over the units that reported all of them."""
-    mask = figures[list(codes)].notna().all(axis=1)
-    reported = int(mask.sum())
-    value = int(figures.loc[mask, list(codes)].sum().sum()) if reported else None
-    return Total(name, value, reported, len(figures))
+    def __init__(self, counts: pd.DataFrame) -> None:
+        self.units = len(counts)
+        matrix = counts.to_numpy(dtype="float64", na_value=np.nan)  # one conversion for every column
+        present = ~np.isnan(matrix)
+        values = np.where(present, matrix, 0).astype("int64")
+        self.values = {c: values[:, i] for i, c in enumerate(counts.columns)}
+        self.present = {c: present[:, i] for i, c in enumerate(counts.columns)}
 
+    def _mask(self, codes: Sequence[str]) -> np.ndarray:
+        mask = np.ones(self.units, dtype=bool)
+        for code in codes:
+            mask &= self.present[code]
+        return mask
 
-def _share(key: str, figures: pd.DataFrame, parts: tuple[str, ...], whole: str, label: str, decimals: int) -> Share:
-    mask = figures[[*parts, whole]].notna().all(axis=1)
-    used = figures.loc[mask]
-    part = int(used[list(parts)].sum().sum())
-    return Share(key, part, int(used[whole].sum()), label, int(mask.sum()), len(figures), decimals)
+    def _sum(self, codes: Sequence[str], mask: np.ndarray) -> int:
+        return int(sum(int(self.values[code][mask].sum()) for code in codes))
+
+    def total(self, name: str, codes: Sequence[str]) -> Total:
+        """A sum of one or several codes over the units that reported all of them."""
+        mask = self._mask(codes)
+        reported = int(mask.sum())
+        return Total(name, self._sum(codes, mask) if reported else None, reported, self.units)
+
+    def share(self, key: str, parts: tuple[str, ...], whole: str, label: str, decimals: int) -> Share:
+        mask = self._mask([*parts, whole])
+        part, total = self._sum(parts, mask), self._sum([whole], mask)
+        return Share(key, part, total, label, int(mask.sum()), self.units, decimals)
 
 
 def _org_counts(dataset: Dataset) -> OrgCounts:
@@ -369,9 +387,9 @@ def _changes(dataset: Dataset, totals: dict[str, Total], decimals: int) -> dict[
     assert dataset.last_year is not None
     left_out = set(dataset.excluded) | set(dataset.missing)
     last = dataset.last_year.loc[~dataset.last_year.index.isin(left_out)]
-    last_counts = _counts(last)
+    last_columns = _Columns(_counts(last))
     changes: dict[str, Change] = {}
     for key in CHANGE_KEYS:
-        previous = _derived_total(key, last_counts, DERIVED.get(key, (key,)))
+        previous = last_columns.total(key, DERIVED.get(key, (key,)))
         changes[key] = Change(key, totals[key].value, previous.value, decimals)
     return changes

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import mimetypes
 import multiprocessing.util
 import os
@@ -36,6 +37,20 @@ if TYPE_CHECKING:
 
 STYLESHEET = "style.css"
 FONT_EPOCH = "946684800"  # 2000-01-01, the date stamped in embedded font subsets
+
+
+class _QuietFontSubsetting(logging.Filter):
+    """Drop WeasyPrint's warning that it subsets fonts with fontTools when HarfBuzz-Subset is missing.
+
+    The PDF is the same either way (only slower; see README); a clerk should not see it once per font
+    and document.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "HarfBuzz-Subset" not in str(record.msg)
+
+
+logging.getLogger("weasyprint").addFilter(_QuietFontSubsetting())
 
 
 class PdfRenderError(UserError):
