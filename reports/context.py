@@ -129,6 +129,41 @@ def quote_blocks(entries: Iterable[tuple[str, str, str]]) -> list[Block]:
             for _, name, text in entries]  # fmt: skip
 
 
+TEXT_TOPICS: dict[str, tuple[str, str]] = {
+    # code -> (what the units gave, heading of its part of the appendix)
+    "nd_ket_qua_noi_bat": ("nêu kết quả nổi bật", "Kết quả nổi bật"),
+    "nd_mo_hinh": ("nêu mô hình, cách làm hay", "Mô hình, cách làm hay"),
+    "nd_han_che": ("tự nêu hạn chế, khuyết điểm", "Hạn chế, khuyết điểm"),
+    "nd_kien_nghi": ("có đề xuất, kiến nghị", "Đề xuất, kiến nghị"),
+}
+TEXTS_APPENDIX = 3  # the number of the appendix that carries every unit's texts in full
+
+
+def unit_quotes(a: Aggregates, code: str, limit: int) -> dict[str, Any]:
+    """Units' own texts for the body: an introducing sentence and at most `limit` quotes.
+
+    With hundreds of units the texts would fill dozens of pages, so the body quotes the first few (in
+    don-vi.csv order) and the appendix carries all of them; the drafter picks what to keep.
+    """
+    entries = a.texts[code]
+    if not entries:
+        return {"intro": "", "blocks": []}
+    what = TEXT_TOPICS[code][0]
+    intro = f"Có {vn.fmt_int(len(entries))} tổ chức cơ sở đảng {what}"
+    if len(entries) > limit:
+        intro += f" (toàn văn tại Phụ lục {TEXTS_APPENDIX}); trích một số ý kiến:"
+    else:
+        intro += ":"
+    return {"intro": intro, "blocks": quote_blocks(entries[:limit])}
+
+
+def texts_appendix(a: Aggregates) -> list[dict[str, Any]]:
+    """Every unit's texts, by topic, for the last appendix; empty when no unit wrote any."""
+    return [
+        {"title": TEXT_TOPICS[code][1], "blocks": quote_blocks(a.texts[code])} for code in TEXT_TOPICS if a.texts[code]
+    ]
+
+
 def close_body(blocks: list[Block], mark: str) -> None:
     """End the last paragraph with the closing mark ("./."), merged with its final full stop."""
     if blocks and mark:
@@ -560,6 +595,7 @@ def consolidated_context(dataset: Dataset, aggregates: Aggregates) -> dict[str, 
 def _report_body(dataset: Dataset, a: Aggregates) -> dict[str, Any]:
     settings = dataset.settings
     nd = settings.noi_dung
+    quote_limit = settings.trinh_bay.trich_dan_toi_da
     report: dict[str, Any] = {
         "nam": a.year,
         "nam_sau": a.year + 1,
@@ -581,21 +617,21 @@ def _report_body(dataset: Dataset, a: Aggregates) -> dict[str, Any]:
         "theo_nhom": group_blocks(a),
         "kiem_tra": inspection(a),
         "dan_van": setting_blocks(nd, "dan_van"),
-        "noi_bat": quote_blocks(a.texts["nd_ket_qua_noi_bat"]),
-        "mo_hinh": quote_blocks(a.texts["nd_mo_hinh"]),
+        "noi_bat": unit_quotes(a, "nd_ket_qua_noi_bat", quote_limit),
+        "mo_hinh": unit_quotes(a, "nd_mo_hinh", quote_limit),
         "uu_diem": setting_blocks(nd, "uu_diem"),
         "han_che": setting_blocks(nd, "han_che"),
-        "han_che_don_vi": quote_blocks(a.texts["nd_han_che"]),
+        "han_che_don_vi": unit_quotes(a, "nd_han_che", quote_limit),
         "nguyen_nhan": setting_blocks(nd, "nguyen_nhan"),
         "bai_hoc": setting_blocks(nd, "bai_hoc"),
         "muc_tieu": targets(settings),
         "phuong_huong": setting_blocks(nd, "phuong_huong"),
         "nhiem_vu": setting_blocks(nd, "nhiem_vu"),
         "kien_nghi": setting_blocks(nd, "kien_nghi"),
-        "kien_nghi_don_vi": quote_blocks(a.texts["nd_kien_nghi"]),
+        "kien_nghi_don_vi": unit_quotes(a, "nd_kien_nghi", quote_limit),
         "phu_luc": appendix(dataset, a),
     }
-    last = report["kien_nghi_don_vi"] or report["kien_nghi"]
+    last = report["kien_nghi_don_vi"]["blocks"] or report["kien_nghi"]
     close_body(last, settings.van_ban.dau_ket)
     return report
 
@@ -754,6 +790,8 @@ def appendix(dataset: Dataset, a: Aggregates) -> dict[str, Any]:
             "rows": table_rows(a, RATING_CODES),
         },
         "note": coverage_blocks(dataset, a),
+        "texts": texts_appendix(a),
+        "texts_number": TEXTS_APPENDIX,
     }
 
 
@@ -889,6 +927,8 @@ def unit_context(dataset: Dataset, code: str, aggregates: Aggregates) -> dict[st
             settings,
             trich_yeu=f"số liệu công tác xây dựng Đảng năm {a.year} của {name}",
             draft=dataset.draft,
+            # Each unit's report is a document of its own: the consolidated report's number is not its.
+            so="",
         ),
         "report": report,
     }

@@ -98,6 +98,8 @@ class TrinhBay:
     gian_dong_pt: float = 18.0
     cach_doan_pt: float = 6.0
     so_le_thap_phan: int = 2
+    # Units' own texts quoted in the body of the consolidated report, per topic; all are in the appendix.
+    trich_dan_toi_da: int = 5
 
 
 @dataclass(frozen=True)

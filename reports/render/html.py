@@ -166,11 +166,14 @@ def css_string(text: str) -> Markup:
 # --- the document frame ------------------------------------------------------------------------
 
 
-def make_doc(settings: Settings, *, trich_yeu: str | None = None, draft: bool = False) -> dict[str, Any]:
+def make_doc(
+    settings: Settings, *, trich_yeu: str | None = None, draft: bool = False, so: str | None = None
+) -> dict[str, Any]:
     """The `doc` dict (shape in the module docstring) from the settings.
 
     `trich_yeu` overrides the subject line (e.g. for a unit's own report); otherwise
-    `[van_ban].trich_yeu`, otherwise the standard year-end wording for `settings.nam`.
+    `[van_ban].trich_yeu`, otherwise the standard year-end wording for `settings.nam`. `so` overrides
+    the document number ("" leaves the blank the văn thư fills in).
     """
     co_quan = settings.co_quan
     subject = (trich_yeu or settings.van_ban.trich_yeu or default_trich_yeu(settings.nam)).strip()
@@ -181,7 +184,7 @@ def make_doc(settings: Settings, *, trich_yeu: str | None = None, draft: bool = 
         "draft": DRAFT_MARK if draft else "",
         "cap_tren": co_quan.cap_tren,
         "co_quan": co_quan.ten,
-        "so_ky_hieu": vn.doc_number(settings.van_ban.so, DOC_TYPE_ABBR, co_quan.ky_hieu),
+        "so_ky_hieu": vn.doc_number(settings.van_ban.so if so is None else so, DOC_TYPE_ABBR, co_quan.ky_hieu),
         "dia_danh_ngay": vn.fmt_date_header(co_quan.dia_danh, settings.build_date),
         "doc_type": DOC_TYPE,
         "trich_yeu": subject,
