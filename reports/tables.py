@@ -212,8 +212,6 @@ def read_csv(path: Path) -> CsvTable:
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"không mở được tệp ({exc.strerror or exc})") from None
-    if not raw.strip():
-        raise UnreadableFile("tệp rỗng, không có dòng tiêu đề")
     if raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise UnreadableFile("tệp là bảng tính Excel nhưng mang đuôi .csv; hãy đổi đuôi thành .xlsx")
     try:
@@ -222,6 +220,8 @@ def read_csv(path: Path) -> CsvTable:
         raise UnreadableFile(
             "tệp không được lưu theo mã UTF-8; trong Excel hãy chọn Lưu thành > 'CSV UTF-8 (Comma delimited)'"
         ) from None
+    if not text.strip():  # also a file holding only the BOM: Excel's "CSV UTF-8" of an empty sheet
+        raise UnreadableFile("tệp rỗng, không có dòng tiêu đề")
     text = unicodedata.normalize("NFC", text)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
