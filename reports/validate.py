@@ -192,9 +192,20 @@ def parse_values(parsed: Parsed) -> list[Problem]:
     return problems
 
 
+def same_value(code: str, a: object, b: object) -> bool:
+    """Two raw values of one indicator say the same: as shown, or as counts ("1.234" and 1234.0)."""
+    if show(a) == show(b):
+        return True
+    indicator = ind.BY_CODE.get(code)
+    if indicator is None or indicator.is_text:
+        return False
+    first, second = parse_count(a), parse_count(b)
+    return first.value is not None and first.value == second.value
+
+
 def _repeated_code(parsed: Parsed, value: Value) -> list[Problem]:
     first_raw, first_place = parsed.raw.get(value.code), parsed.places[value.code]
-    same = show(first_raw) == show(value.raw)
+    same = same_value(value.code, first_raw, value.raw)
     label = ind.label(value.code)
     if same:
         return [
@@ -266,7 +277,7 @@ def required_and_blank(parsed: Parsed) -> list[Problem]:
 def compare_duplicates(first: Parsed, other: Parsed) -> list[Problem]:
     """The same unit twice: identical figures are a warning, any difference is an error naming both."""
     codes = list(dict.fromkeys([*first.raw, *other.raw]))
-    differing = [c for c in codes if show(first.raw.get(c)) != show(other.raw.get(c))]
+    differing = [c for c in codes if not same_value(c, first.raw.get(c), other.raw.get(c))]
     a, b = first.submission, other.submission
     if not differing:
         return [
