@@ -82,7 +82,10 @@ def _from_text(text: str) -> Parsed:
     if s.upper() in EXCEL_ERRORS:
         return Parsed(None, f"ô chứa giá trị lỗi của Excel {s.upper()}")
     if _WHOLE.match(s):
-        return Parsed(int(re.sub(r"\D", "", s)))
+        try:
+            return Parsed(int(re.sub(r"\D", "", s)))
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            return Parsed(None, "số quá dài, không phải một số lượng")
     if re.fullmatch(r"[-−–]\s*[\d.,\s]+", s):
         return Parsed(None, "số âm; số lượng phải là số nguyên không âm")
     if re.fullmatch(r"\d+[.,]\d+", s):
