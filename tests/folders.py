@@ -377,16 +377,17 @@ def patch_cells(path: Path, cells: Mapping[str, str], sheet: str = "xl/worksheet
     `<c r="E14" t="e"><f>E12/0</f><v>#DIV/0!</v></c>` into the file. Each cell must already exist.
     """
     with zipfile.ZipFile(path) as archive:
-        members = {info.filename: archive.read(info.filename) for info in archive.infolist()}
-    xml = members[sheet].decode("utf-8")
-    for ref, replacement in cells.items():
-        pattern = re.compile(rf'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)', re.S)
-        xml, count = pattern.subn(replacement, xml, count=1)
-        assert count == 1, f"cell {ref} not found in {sheet}"
-    members[sheet] = xml.encode("utf-8")
+        members = [(info, archive.read(info.filename)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
+        for info, data in members:  # the same members, timestamps included: same bytes every time
+            if info.filename == sheet:
+                xml = data.decode("utf-8")
+                for ref, replacement in cells.items():
+                    pattern = re.compile(rf'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)', re.S)
+                    xml, count = pattern.subn(replacement, xml, count=1)
+                    assert count == 1, f"cell {ref} not found in {sheet}"
+                data = xml.encode("utf-8")
+            archive.writestr(info, data)
 
 
 # --- problems as rows -------------------------------------------------------------------------------
