@@ -156,6 +156,7 @@ class Aggregates:
     changes: dict[str, Change] = field(default_factory=dict)
     has_last_year: bool = False
     decimals: int = 2  # decimal places of every percentage ([trinh_bay].so_le_thap_phan)
+    derived_parts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def included_count(self) -> int:
@@ -221,6 +222,8 @@ def aggregate(dataset: Dataset) -> Aggregates:
     decimals = dataset.settings.trinh_bay.so_le_thap_phan
     totals = {code: columns.total(code, (code,)) for code in COUNT_CODES}
     totals.update({name: columns.total(name, codes) for name, codes in DERIVED.items()})
+    # Each part of a derived sum over the same units as the sum, so the parts always add up to it.
+    derived_parts = {name: columns.parts(codes) for name, codes in DERIVED.items()}
     aggregates = Aggregates(
         year=dataset.settings.nam,
         expected_count=dataset.expected_count,
@@ -235,6 +238,7 @@ def aggregate(dataset: Dataset) -> Aggregates:
         groups=_groups(dataset, figures),
         texts=_texts(dataset),
         decimals=decimals,
+        derived_parts=derived_parts,
     )
     if dataset.last_year is not None:
         aggregates.changes = _changes(dataset, totals, decimals)
@@ -301,6 +305,11 @@ class _Columns:
         mask = self._mask(codes)
         reported = int(mask.sum())
         return Total(name, self._sum(codes, mask) if reported else None, reported, self.units)
+
+    def parts(self, codes: Sequence[str]) -> dict[str, int]:
+        """Each code summed over the units that reported all of `codes`."""
+        mask = self._mask(codes)
+        return {code: self._sum([code], mask) for code in codes}
 
     def share(self, key: str, parts: tuple[str, ...], whole: str, label: str, decimals: int) -> Share:
         mask = self._mask([*parts, whole])

@@ -552,25 +552,28 @@ def _pair(first: str | None, second: str | None) -> str | None:
     return join_clauses([first, second], " và ") or None
 
 
+DISCIPLINE_FORMS = (
+    ("kl_khien_trach", "khiển trách"),
+    ("kl_canh_cao", "cảnh cáo"),
+    ("kl_cach_chuc", "cách chức"),
+    ("kl_khai_tru", "khai trừ"),
+)
+
+
 def _discipline(a: Aggregates) -> str:
     orgs = a.totals["kl_to_chuc_dang"]
     members = a.totals["kl_dang_vien"]
     sentences = []
-    if members.value is not None:
-        forms = [
-            f"{label} {vn.fmt_int(a.value(code) or 0)}"
-            for code, label in (
-                ("kl_khien_trach", "khiển trách"),
-                ("kl_canh_cao", "cảnh cáo"),
-                ("kl_cach_chuc", "cách chức"),
-                ("kl_khai_tru", "khai trừ"),
-            )
-        ]
+    if members.value == 0:
+        sentences.append(f"Không có đảng viên bị kỷ luật{coverage(members)}.")
+    elif members.value is not None:
+        parts = a.derived_parts["kl_dang_vien"]
+        forms = [f"{label} {vn.fmt_int(parts[code])}" for code, label in DISCIPLINE_FORMS]
         notes = "; ".join(n for n in (", ".join(forms), coverage_note(members)) if n)
         sentences.append(f"Thi hành kỷ luật {vn.fmt_int(members.value)} đảng viên ({notes}).")
-        versus = change_phrase(a.changes.get("kl_dang_vien"), "đảng viên", a.year)
-        if versus:
-            sentences.append(sentence(f"Số đảng viên bị kỷ luật {versus}"))
+    versus = change_phrase(a.changes.get("kl_dang_vien"), "đảng viên", a.year)
+    if versus and members.value is not None:
+        sentences.append(sentence(f"Số đảng viên bị kỷ luật {versus}"))
     if orgs.value:
         sentences.append(f"Thi hành kỷ luật {vn.fmt_int(orgs.value)} tổ chức đảng{coverage(orgs)}.")
     elif orgs.value == 0:
@@ -921,7 +924,7 @@ def unit_context(dataset: Dataset, code: str, aggregates: Aggregates) -> dict[st
         "y_kien": unit_texts(a),
         "so_sanh": comparison_rows(a),
     }
-    close_body(report["y_kien"], settings.van_ban.dau_ket)
+    close_body(report["y_kien"] or report["kiem_tra"], settings.van_ban.dau_ket)
     return {
         "doc": make_doc(
             settings,
@@ -953,11 +956,12 @@ def unit_structure(a: Aggregates, name: str, loai: str) -> list[Block]:
 
 
 def unit_texts(a: Aggregates) -> list[Block]:
+    """The unit's own texts, quoted; empty when it wrote none (the report then has no such section)."""
     blocks = []
     for code, entries in a.texts.items():
         for _, _, text in entries:
             blocks.append(block(" ".join(text.split()), "quote", BY_CODE[code].label + ":"))
-    return blocks or [block("Đơn vị không nêu ý kiến, kiến nghị trong báo cáo.")]
+    return blocks
 
 
 COMPARED: tuple[tuple[str, str], ...] = (

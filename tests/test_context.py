@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -275,7 +276,8 @@ def test_unit_report(dataset):
         "đến cuối năm có 210 đồng chí",
         "Có 11/13 tổ chức đảng (84,62%) hoàn thành tốt nhiệm vụ trở lên.",
         "Mở 3 lớp bồi dưỡng với 1.250 lượt học viên.",
-        "V- SO SÁNH VỚI NĂM 2023",
+        "I- MỘT SỐ CHỈ TIÊU CHỦ YẾU SO VỚI NĂM 2023",
+        "II- TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
         "VI- Ý KIẾN CỦA ĐƠN VỊ",
         "Hạn chế, khuyết điểm: Sinh hoạt chuyên đề ở một số chi bộ chưa đều./.",
     ):
@@ -283,12 +285,26 @@ def test_unit_report(dataset):
     assert "2/3 đơn vị" not in text  # coverage notes belong to the consolidated report only
 
 
+def test_unit_report_without_texts_ends_its_last_section_with_the_closing_mark(dataset):
+    no_texts = dataset.figures.copy()
+    for code in ("nd_ket_qua_noi_bat", "nd_mo_hinh", "nd_han_che", "nd_kien_nghi"):
+        if code in no_texts.columns:
+            no_texts[code] = None
+    quiet = replace(dataset, figures=no_texts)
+    context = unit_context(quiet, "DB01", aggregate(unit_dataset(quiet, "DB01")))
+    assert context["report"]["y_kien"] == []
+    text = parse(render_html("bao-cao-don-vi.html.j2", context)).text
+    assert "Ý KIẾN CỦA ĐƠN VỊ" not in text
+    assert context["report"]["kiem_tra"][-1]["text"].endswith("./.")
+
+
 def test_unit_report_without_last_year_or_texts():
     dataset = sample_dataset(last_year=False)
     context = unit_context(dataset, "DB02", aggregate(unit_dataset(dataset, "DB02")))
     assert context["report"]["so_sanh"] == []
     text = parse(render_html("bao-cao-don-vi.html.j2", context)).text
-    assert "SO SÁNH" not in text
+    assert "SO VỚI NĂM" not in text
+    assert "I- TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN" in text
     assert "V- Ý KIẾN CỦA ĐƠN VỊ" in text
     assert "Đề xuất, kiến nghị: Đề nghị mở thêm lớp bồi dưỡng nghiệp vụ công tác đảng./." in text
     # DB02 left so_dang_bo_bo_phan blank: only the figure it gave is stated.
