@@ -35,7 +35,8 @@ from reports.tables import (
     read_csv,
     read_workbook,
 )
-from reports.values import clean_code, is_blank, show
+from reports.units import CODE_RE
+from reports.values import clean_code, is_blank, parse_count, show
 
 SUBMISSIONS_DIR = "nop"
 SOLIEU = "SoLieu"
@@ -257,6 +258,8 @@ class _Reader:
                 return Place(name, "", f"{row_names[r]}, cột {header[col] or col + 1}")
 
             unit = clean_code(_at(grid, r, unit_col))
+            if _label_row(unit, [v for c, v in enumerate(line) if c != unit_col]):
+                continue
             if not unit:
                 self.problems.append(
                     error(
@@ -338,6 +341,17 @@ def find_header(grid: Grid, key: str, *others: str) -> tuple[int, dict[str, int]
                 return f"dòng tiêu đề (dòng {r + 1}) có ô {key} nhưng thiếu ô {', '.join(missing)}"
             return r, cells
     return f"không có dòng tiêu đề chứa ô {key}"
+
+
+def _label_row(unit: str, others: Sequence[Any]) -> bool:
+    """A group heading ("KHỐI NHÀ NƯỚC") or a signature line below the table: text only, not a unit's row.
+
+    It has no cell that reads as a count, and no unit code in the ma_don_vi column (blank, or text that
+    cannot be a code). A row with any figure is a unit's row, and is reported when its code is wrong.
+    """
+    if unit and CODE_RE.match(unit):
+        return False
+    return all(parse_count(v).value is None for v in others)
 
 
 def _header_problem(file: str, sheet: str, reason: str) -> Problem:
