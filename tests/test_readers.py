@@ -229,6 +229,42 @@ def test_combined_workbook_checks_clean(tmp_path: Path) -> None:
     assert rows(intake, notes=True) == []
 
 
+def test_combined_table_with_group_headings_and_a_signature_footer(tmp_path: Path) -> None:
+    """Headings ("KHỐI ĐẢNG, ĐOÀN THỂ") and the signature below the table are not units' rows."""
+    folder = clean_folder(tmp_path / "bo")
+    (folder / workbook_file("CB2")).unlink()
+    (folder / CSV_FILE).unlink()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TongHop"
+    codes = [i.code for i in ind.CATALOGUE]
+    ws.append(["ma_don_vi", "ten_don_vi", *codes])
+    ws.append(["I. KHỐI ĐẢNG, ĐOÀN THỂ"])
+    ws.append(["CB2", "Chi bộ Hội Nông dân tỉnh", *(CB2[c] for c in codes)])
+    ws.append([None, "II. KHỐI SỰ NGHIỆP"])
+    ws.append(["CB3", "Chi bộ Thư viện tỉnh", *(CB3[c] for c in codes)])
+    ws.append([])
+    ws.append([None, "NGƯỜI LẬP BIỂU", None, None, None, None, "T/M BAN THƯỜNG VỤ"])
+    ws.append([None, "Hạ Long, ngày 15 tháng 12 năm 2026", None, None, None, None, "PHÓ BÍ THƯ"])
+    ws.append([None, "Nguyễn Thị Hà", None, None, None, None, "Trần Văn Bình"])
+    wb.save(folder / "nop" / "tong-hop.xlsx")
+    intake = load_folder(folder)
+    assert rows(intake, notes=True) == []
+    assert values(intake.validation.used["CB3"].submission)["dv_nu"][1] == f"{column_letter(2 + codes.index('dv_nu'))}5"
+
+
+def test_combined_rows_with_figures_are_never_skipped(tmp_path: Path) -> None:
+    """A row with figures but no code, or with a name where the code goes, is still reported."""
+    path = tmp_path / "nop" / "tong-hop.csv"
+    write_combined_csv(path, {"CB2": CB2, "": {"dv_nu": 4}, "Chi bộ Thư viện": {"dv_nu": 5}})
+    result = read_submissions(tmp_path)
+    assert [(p.rule, p.place.cell if p.place else "") for p in result.problems] == [
+        ("thieu_ma_don_vi", "dòng 3, cột ma_don_vi")
+    ]
+    assert [s.unit for s in result.submissions] == ["CB2", "Chi bộ Thư viện"]
+
+
 def test_formulas_are_read_by_their_cached_values(tmp_path: Path) -> None:
     """Excel saves a formula with its last result; the result is what the unit sees and sent."""
     folder = clean_folder(tmp_path / "bo")
