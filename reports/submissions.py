@@ -214,7 +214,8 @@ class _Reader:
             place = Place(name, sheet.name, cell_name(r, value_col))
             if code:
                 values.append(Value(code, raw, place))
-            elif raw is not None:
+            elif raw is not None and not (isinstance(raw, str) and parse_count(raw).value is None):
+                # a figure with no code is lost; text with no code is a signature ("T/M ĐẢNG ỦY") or a note
                 self.problems.append(
                     warning(
                         "gia_tri_khong_ma",
