@@ -33,7 +33,7 @@ from folders import (
     write_unit_workbook,
     write_units,
 )
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from reports import indicators as ind
 from reports.intake import load_folder
@@ -504,6 +504,24 @@ def test_value_without_a_code_is_reported(tmp_path: Path) -> None:
     patch_cells(path, {f"D{cell[1:]}": f'<c r="D{cell[1:]}"/>'})
     intake = load_folder(folder)
     assert rows(intake) == [("cảnh báo", "gia_tri_khong_ma", "DB1", "nop/DB1.xlsx", "SoLieu", cell, "", "5")]
+
+
+def test_signature_in_the_gia_tri_column_is_not_a_lost_value(tmp_path: Path) -> None:
+    """The form has no ghi_chu column, so "T/M ĐẢNG ỦY" and the names stand under gia_tri."""
+    folder = clean_folder(tmp_path / "bo")
+    path = folder / workbook_file("DB1")
+    wb = load_workbook(path)
+    ws = wb["SoLieu"]
+    ws.append([])
+    ws.append([None, "NGƯỜI LẬP BIỂU", None, None, "T/M ĐẢNG ỦY"])
+    ws.append([None, "Hạ Long, ngày 15/12/2026", None, None, "BÍ THƯ"])
+    ws.append([None, "Nguyễn Thị Hà", None, None, "Trần Văn Bình"])
+    ws.append([None, "Số liệu bổ sung", None, None, "1.234"])
+    wb.save(path)
+    intake = load_folder(folder)
+    assert rows(intake) == [
+        ("cảnh báo", "gia_tri_khong_ma", "DB1", "nop/DB1.xlsx", "SoLieu", f"E{ws.max_row}", "", "1.234")
+    ]
 
 
 def test_units_file_problems_are_listed_at_once(tmp_path: Path) -> None:
