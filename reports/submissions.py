@@ -100,10 +100,16 @@ def read_submissions(folder: Path) -> ReadResult:
     return ReadResult(reader.submissions, reader.problems, files)
 
 
+# Files Windows puts in any folder by itself (thumbnail cache, folder settings): never a submission.
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+
+
 def submission_files(root: Path) -> Iterator[Path]:
-    """Files under nop/, without hidden files and Office lock files ("~$Book.xlsx")."""
+    """Files under nop/, without hidden files and folders, Office lock files ("~$Book.xlsx") and the
+    files Windows adds by itself (Thumbs.db, desktop.ini)."""
     for path in root.rglob("*"):
-        if path.is_file() and not path.name.startswith((".", "~$")):
+        hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+        if path.is_file() and not hidden and not path.name.startswith("~$") and path.name.lower() not in SYSTEM_FILES:
             yield path
 
 
