@@ -322,10 +322,16 @@ def test_numbers_typed_as_text(tmp_path: Path) -> None:
     assert figures.loc["CB3", "kt_dang_vien"] == 1002
 
 
-def test_lock_files_and_hidden_files_are_ignored(tmp_path: Path) -> None:
+def test_lock_files_hidden_files_and_windows_system_files_are_ignored(tmp_path: Path) -> None:
     folder = clean_folder(tmp_path / "bo")
     (folder / "nop" / "~$DB1.xlsx").write_bytes(b"\x00" * 165)
     (folder / "nop" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (folder / "nop" / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    (folder / "nop" / "desktop.ini").write_text("[.ShellClassInfo]\r\nIconResource=x\r\n", encoding="utf-8")
+    (folder / "nop" / "__MACOSX").mkdir()
+    (folder / "nop" / "__MACOSX" / "._DB1.xlsx").write_bytes(b"\x00\x05\x16\x07")
+    (folder / "nop" / ".sync").mkdir()
+    (folder / "nop" / ".sync" / "DB1.xlsx").write_bytes(b"")
     intake = load_folder(folder)
     assert rows(intake, notes=True) == []
     assert {p.name for p in intake.read.files} == {"DB1.xlsx", "CB2.xlsx", "tong-hop.csv"}
