@@ -23,6 +23,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -60,6 +61,7 @@ class Sheet:
     grid: Grid
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index -> Excel letters: 0 -> "A", 27 -> "AB"."""
     letters = ""
@@ -83,8 +85,18 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+def _nfc_cell(value: Any) -> Any:
+    # The hot loop of reading: most cells are numbers, blanks or ASCII codes, which stay as they are.
+    if value.__class__ is str and not value.isascii():
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
 def nfc(value: Any) -> Any:
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+    """Text in Unicode NFC; other values unchanged. ASCII text (most cells) is already NFC."""
+    if isinstance(value, str) and not value.isascii():
+        return unicodedata.normalize("NFC", value)
+    return value
 
 
 # --- workbooks ------------------------------------------------------------------------------------
@@ -110,7 +122,7 @@ def read_workbook(path: Path) -> list[Sheet]:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except CalamineError as exc:
                 raise UnreadableFile(f"không đọc được trang '{name}' ({exc})") from None
-            grid = [[nfc(v) for v in row] for row in rows]
+            grid = [[_nfc_cell(v) for v in row] for row in rows]
             for (r, c), code in errors.get(name, {}).items():
                 _put(grid, r, c, ExcelError(code))
             sheets.append(Sheet(nfc(name), grid))
@@ -177,10 +189,15 @@ def _error_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+            worksheets = [m for m in members if m.startswith("xl/worksheets/") and m.endswith(".xml")]
+            texts = {m: archive.read(m) for m in worksheets}
+            if not any(b't="e"' in xml for xml in texts.values()):
+                return {}  # the usual case: no error cell anywhere, no need to map sheet names
             for name, member in _sheet_members(archive).items():
-                if name not in sheets or member not in archive.namelist():
+                if name not in sheets or member not in members:
                     continue
-                xml = archive.read(member).decode("utf-8", errors="replace")
+                xml = (texts.get(member) or archive.read(member)).decode("utf-8", errors="replace")
                 if 't="e"' not in xml:
                     continue
                 cells: dict[tuple[int, int], str] = {}

@@ -12,8 +12,9 @@ not a number, not again as a broken sum.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -82,6 +83,7 @@ def validate(
     """Run every rule; `last_year` is last year's usable figures (index ma_don_vi), when given."""
     problems = list(read.problems)
     resolve = _resolver(units.index)
+    previous = _records(last_year)
     by_unit: dict[str, list[Parsed]] = {}
     for submission in read.submissions:
         code = resolve(submission.unit)
@@ -105,16 +107,21 @@ def validate(
             problems += required_and_blank(parsed)
             for rule in UNIT_RULES:
                 problems += rule(parsed, rules)
-        if last_year is not None and code in last_year.index:
-            problems += last_year_rules(first, _row(last_year, code), rules)
+        if code in previous:
+            problems += last_year_rules(first, previous[code], rules)
     problems += missing_units(units, set(by_unit))
     names = units["ten_don_vi"].astype(str)
     return Validation([p.with_unit_name(str(names.get(p.unit, ""))) if p.unit else p for p in problems], used)
 
 
-def _row(frame: pd.DataFrame, code: str) -> pd.Series:
-    row = frame.loc[code]
-    return row.iloc[0] if isinstance(row, pd.DataFrame) else row
+def _records(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    """Last year's figures as plain dicts (one per unit, first row kept): cheap to look up per unit."""
+    if frame is None:
+        return {}
+    records: dict[str, dict[str, Any]] = {}
+    for code, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        records.setdefault(str(code), {str(k): v for k, v in row.items()})
+    return records
 
 
 def _resolver(codes: Iterable[str]) -> Callable[[str], str | None]:
@@ -501,7 +508,7 @@ UNIT_RULES: tuple[Callable[[Parsed, RuleSettings], list[Problem]], ...] = (
 )
 
 
-def last_year_rules(p: Parsed, last: pd.Series, rules: RuleSettings) -> list[Problem]:
+def last_year_rules(p: Parsed, last: Mapping[str, Any], rules: RuleSettings) -> list[Problem]:
     """This year's opening stock is last year's closing stock; figures identical to last year's."""
     problems = []
     before = last.get("dv_cuoi_ky")
@@ -531,7 +538,7 @@ def last_year_rules(p: Parsed, last: pd.Series, rules: RuleSettings) -> list[Pro
     return problems
 
 
-def _identical_to_last_year(p: Parsed, last: pd.Series) -> bool:
+def _identical_to_last_year(p: Parsed, last: Mapping[str, Any]) -> bool:
     compared = 0
     for code in ind.COUNT_CODES:
         now = p.counts.get(code)
