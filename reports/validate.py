@@ -145,6 +145,7 @@ def _unknown_unit(s: Submission) -> Problem:
         "don_vi_khong_co_trong_danh_sach",
         f"Mã đơn vị '{s.unit}' không có trong danh sách don-vi.csv, nên số liệu này ({len(s.values)} chỉ tiêu) "
         "không được tổng hợp. Kiểm tra lại mã đơn vị ghi trong biểu, hoặc bổ sung đơn vị vào don-vi.csv.",
+        unit=s.unit,
         place=s.unit_place,
         indicator="ma_don_vi",
         value=s.unit,
@@ -152,6 +153,9 @@ def _unknown_unit(s: Submission) -> Problem:
 
 
 # --- values -----------------------------------------------------------------------------------------
+
+
+EXPECTED_COUNT = " Giá trị phải là số nguyên không âm."
 
 
 def parse_values(parsed: Parsed) -> list[Problem]:
@@ -189,7 +193,7 @@ def parse_values(parsed: Parsed) -> list[Problem]:
             problems.append(
                 error(
                     "khong_phai_so_nguyen",
-                    f"{indicator.label}: {result.problem}. Giá trị phải là số nguyên không âm.",
+                    f"{indicator.label}: {result.problem}." + ("" if "không âm" in result.problem else EXPECTED_COUNT),
                     unit=unit,
                     place=value.place,
                     indicator=value.code,
@@ -425,7 +429,12 @@ def organisations_rated_cap(p: Parsed, rules: RuleSettings) -> list[Problem]:
             "vuot_so_to_chuc",
             f"Số tổ chức đảng được đánh giá, xếp loại = {fmt_int(rated)} lớn hơn số tổ chức đảng có thể đánh "
             f"giá = 1 (tổ chức cơ sở đảng) + {fmt_int(sub_branches)} đảng bộ bộ phận + {fmt_int(branches)} chi "
-            f"bộ trực thuộc = {fmt_int(cap)}.",
+            f"bộ trực thuộc = {fmt_int(cap)}."
+            + (
+                " Số đảng bộ bộ phận để trống được tính là 0; nếu đơn vị có đảng bộ bộ phận, hãy ghi số này."
+                if p.counts.get("so_dang_bo_bo_phan") is None
+                else ""
+            ),
             unit=p.unit,
             place=p.place("tcd_duoc_danh_gia"),
             indicator="tcd_duoc_danh_gia",

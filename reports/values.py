@@ -90,6 +90,8 @@ def _from_text(text: str) -> Parsed:
         return Parsed(None, "số âm; số lượng phải là số nguyên không âm")
     if re.fullmatch(r"\d+[.,]\d+", s):
         return Parsed(None, "số lẻ thập phân; số lượng phải là số nguyên")
+    if re.fullmatch(r"[-−–—_.x/]+", s, flags=re.IGNORECASE):
+        return Parsed(None, f"dấu '{s}' không phải số; ghi 0 nếu không có, để trống nếu chưa có số liệu")
     return Parsed(None, "có chữ hoặc ký tự không phải số; chỉ ghi con số, ví dụ 12")
 
 

@@ -193,7 +193,7 @@ def test_unit_code_not_in_don_vi_csv(load: Load, tmp_path: Path) -> None:
     write_unit_workbook(folder / "nop" / "SYT.xlsx", "SYT", DB1)
     intake = load_folder(folder)
     assert rows(intake, notes=True) == [
-        (ERROR, "don_vi_khong_co_trong_danh_sach", "", "nop/SYT.xlsx", "ThongTin", "B2", "ma_don_vi", "SYT")
+        (ERROR, "don_vi_khong_co_trong_danh_sach", "SYT", "nop/SYT.xlsx", "ThongTin", "B2", "ma_don_vi", "SYT")
     ]
     assert "'SYT'" in only(intake, "don_vi_khong_co_trong_danh_sach").message
     assert intake.status() == {"DB1": "hop_le", "CB2": "hop_le", "CB3": "hop_le"}
