@@ -575,3 +575,17 @@ def test_clean_figures_are_what_the_readers_give_back(tmp_path: Path) -> None:
     for unit, expected in CLEAN.items():
         for code, value in expected.items():
             assert figures.loc[unit, code] == value, (unit, code)
+
+
+def test_long_table_keeps_every_value_with_its_place(tmp_path: Path) -> None:
+    """Both shapes end in one long table: unit, indicator, raw value, file, sheet, cell."""
+    write_awkward_workbook(tmp_path / "nop" / "DB1.xlsx", "DB1", DB1)
+    write_combined_csv(tmp_path / "nop" / "tong-hop.csv", {"CB2": CB2})
+    read = read_submissions(tmp_path)
+    table = read.long_table()
+    assert list(table.columns) == ["nop", "ma_don_vi", "ma_chi_tieu", "gia_tri", "tep", "trang", "o"]
+    assert len(table) == sum(len(s.values) for s in read.submissions)
+    db1 = table[(table["ma_don_vi"] == "DB1") & (table["ma_chi_tieu"] == "dv_cuoi_ky")].iloc[0]
+    assert (db1["gia_tri"], db1["tep"], db1["trang"]) == (DB1["dv_cuoi_ky"], "nop/DB1.xlsx", "SoLieu")
+    cb2 = table[(table["ma_don_vi"] == "CB2") & (table["ma_chi_tieu"] == "dv_nu")].iloc[0]
+    assert (cb2["gia_tri"], cb2["tep"], cb2["o"]) == ("9", "nop/tong-hop.csv", "dòng 2, cột dv_nu")
