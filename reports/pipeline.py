@@ -14,12 +14,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reports.check_report import check_report_xlsx
 from reports.intake import Intake, load_folder
 from reports.model import Dataset
 from reports.output import Diverted, OutputFolder
-from reports.render.batch import CONSOLIDATED, FORMATS, Rendered, render_all
+
+if TYPE_CHECKING:  # the renderers (Jinja, python-docx, WeasyPrint) are imported only when building
+    from reports.render.batch import Rendered
 
 UNITS_DIR = "don-vi"
 
@@ -86,7 +89,7 @@ def build(
     draft: bool = False,
     strict: bool = False,
     jobs: int = 1,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = ("docx", "pdf"),
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Build every report. `progress(done, total)` is called as each per-unit document is finished."""
@@ -111,13 +114,19 @@ def build(
         result.refused_reason = "Không có đơn vị nào có số liệu dùng được; không lập báo cáo."
         _finish(checked, folder, "build")
         return result
+    from reports.render.batch import CONSOLIDATED, render_all
+
     units = [str(code) for code in dataset.figures.index]
     rendered: list[Rendered] = []
     render_started = time.perf_counter()
+    units_done = 0
 
     def done(item: Rendered) -> None:
-        if progress and item.key != CONSOLIDATED:
-            progress(sum(1 for r in rendered if r.key != CONSOLIDATED) + 1, len(units))
+        nonlocal units_done
+        if item.key != CONSOLIDATED:
+            units_done += 1
+            if progress:
+                progress(units_done, len(units))
 
     for item in render_all(dataset, units, formats, jobs=jobs, on_done=done):
         rendered.append(item)
@@ -144,6 +153,8 @@ def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:
 
 def _write_documents(output: OutputFolder, nam: int, rendered: list[Rendered], units: list[str]) -> list[Path]:
     """Write in a stable order: the consolidated report first, then units in don-vi.csv order."""
+    from reports.render.batch import CONSOLIDATED
+
     order = {key: i for i, key in enumerate([CONSOLIDATED, *units])}
     paths = []
     for item in sorted(rendered, key=lambda r: order[r.key]):
