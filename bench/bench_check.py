@@ -14,12 +14,14 @@ The folder is generated once by genfolder.py and cached in bench/_work/ by (unit
 
     python bench/bench_check.py [--units 600] [--repeats 5] [--seed 1] [--last-year workbooks|csv|none]
                                 [--quick]
+    python bench/bench_check.py --from-json bench/results/<file>.json    (reprint the table of a saved run)
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -115,48 +117,26 @@ def split_rows(runs: list[dict[str, float]]) -> list[tuple[str, list[float]]]:
     return [(name, [r[name] for r in per_run]) for name in per_run[0]]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--units", type=int, default=600, help="unit workbooks to generate (default 600)")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each measurement (default 5)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--last-year",
-        choices=bu.LAST_YEAR_MODES,
-        default="workbooks",
-        help="nam-truoc/: one workbook per unit (default, as a clerk keeps them), one CSV, or none",
-    )
-    parser.add_argument("--quick", action="store_true", help="smoke run: 10 units, 1 repeat")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.units, args.repeats = 10, 1
-    started_at = dt.datetime.now()
-    bu.warn_if_busy()
-    load_before = bu.load_average()
-
-    folder = bu.ensure_folder(args.units, seed=args.seed, combined=0, last_year=args.last_year)
-    workbooks = bu.count_files(folder / "nop", "*.xlsx")
-    last_year_files = bu.count_files(folder / "nam-truoc", "*.*") if (folder / "nam-truoc").is_dir() else 0
-    bu.log(f"timing `build_reports.py check` on {folder.relative_to(bu.ROOT)}, {args.repeats} runs ...")
-    command = time_command(folder, args.repeats)
-    startup = time_startup(args.repeats)
-    bu.log("timing pipeline.check in process ...")
-    runs, missing = time_in_process(folder, args.repeats)
-    load_after = bu.load_average()
-
+def report(payload: dict[str, Any]) -> None:
+    """Print the Markdown table from a results payload (a live run's, or one loaded from bench/results/)."""
+    seconds = payload["seconds"]
+    command, startup, runs = seconds["command"], seconds["startup"], seconds["in_process"]
     cmd = bu.summary(command)
     inproc_median = bu.summary([r["total"] for r in runs])["median"]
+    last_year_files = payload.get("last_year_files", "?")
     title = (
-        f"`build_reports.py check`: {workbooks} unit workbooks in nop/, nam-truoc/ = {args.last_year}"
-        f" ({last_year_files} files); {bu.cpu_count()} cores, {started_at:%Y-%m-%d}, median of {args.repeats}"
+        f"`build_reports.py check`: {payload['workbooks']} unit workbooks in nop/, nam-truoc/ = "
+        f"{payload['last_year']} ({last_year_files} files); {payload['machine']['cpus']} cores, "
+        f"{payload['started'][:10]}, median of {len(command)}"
     )
+    verdict = "met" if cmd["median"] <= TARGET_SECONDS else "NOT met"
     rows: list[list[str]] = [
         [
             "**full command (subprocess)**",
             f"**{bu.secs(cmd['median'])}**",
             bu.secs(cmd["min"]),
             bu.secs(cmd["max"]),
-            f"target ≤ {bu.secs(TARGET_SECONDS, 0)}: {'met' if cmd['median'] <= TARGET_SECONDS else 'NOT met'}",
+            f"target ≤ {bu.secs(TARGET_SECONDS, 0)}: {verdict}",
         ]
     ]
     for name, values in startup.items():
@@ -177,10 +157,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append([name, bu.secs(s["median"]), bu.secs(s["min"]), bu.secs(s["max"]), share])
     print(f"\n### {title}\n")
     print(bu.md_table(["what", "median", "min", "max", "note"], rows))
-    if missing:
-        print(f"\nNot measured (function not found, code changed?): {', '.join(missing)}")
-    if max(load_before, load_after) >= 1.0:
-        print(f"\nLoad average {load_before:.2f} before, {load_after:.2f} after: the machine was busy.")
+    if payload.get("not_measured"):
+        print(f"\nNot measured (function not found, code changed?): {', '.join(payload['not_measured'])}")
+    load = payload["load_average"]
+    print(
+        f"\n1-minute load average {load['before']:.2f} before the run"
+        + (" (busy: other work shared the CPU)" if load["before"] >= 1.0 else "")
+        + f", {load['after']:.2f} at the end (includes the benchmark itself)."
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=600, help="unit workbooks to generate (default 600)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each measurement (default 5)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--last-year",
+        choices=bu.LAST_YEAR_MODES,
+        default="workbooks",
+        help="nam-truoc/: one workbook per unit (default, as a clerk keeps them), one CSV, or none",
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke run: 10 units, 1 repeat")
+    parser.add_argument("--from-json", type=Path, metavar="RESULTS", help="only print the table of a saved run")
+    args = parser.parse_args(argv)
+    if args.from_json:
+        report(json.loads(args.from_json.read_text(encoding="utf-8")))
+        return 0
+    if args.quick:
+        args.units, args.repeats = 10, 1
+    started_at = dt.datetime.now()
+    bu.warn_if_busy()
+    load_before = bu.load_average()
+    machine = bu.machine_info()  # the commit when the run starts; other people may commit meanwhile
+
+    folder = bu.ensure_folder(args.units, seed=args.seed, combined=0, last_year=args.last_year)
+    workbooks = bu.count_files(folder / "nop", "*.xlsx")
+    last_year_files = bu.count_files(folder / "nam-truoc", "*.*") if (folder / "nam-truoc").is_dir() else 0
+    bu.log(f"timing `build_reports.py check` on {folder.relative_to(bu.ROOT)}, {args.repeats} runs ...")
+    command = time_command(folder, args.repeats)
+    startup = time_startup(args.repeats)
+    bu.log("timing pipeline.check in process ...")
+    runs, missing = time_in_process(folder, args.repeats)
+    load_after = bu.load_average()
 
     payload: dict[str, Any] = {
         "benchmark": "check",
@@ -191,16 +210,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "last_year": args.last_year,
         "quick": args.quick,
         "workbooks": workbooks,
+        "last_year_files": last_year_files,
         "folder": str(folder.relative_to(bu.ROOT)),
         "load_average": {"before": load_before, "after": load_after},
-        "machine": bu.machine_info(),
+        "machine": machine,
+        "git_commit_at_end": bu.machine_info()["git_commit"],
         "seconds": {
             "command": command,
             "startup": startup,
             "in_process": runs,
         },
+        "not_measured": missing,
         "target_seconds": TARGET_SECONDS,
     }
+    report(payload)
     path = bu.save_results("check-quick" if args.quick else "check", payload, started_at)
     print(f"\nRaw timings: {path.relative_to(bu.ROOT)}")
     return 0
