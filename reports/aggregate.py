@@ -215,8 +215,12 @@ GROUP_COLUMNS: tuple[str, ...] = (
 )
 
 
-def aggregate(dataset: Dataset) -> Aggregates:
-    """Every figure the reports state, computed from the usable units of `dataset`."""
+def aggregate(dataset: Dataset, *, tables: bool = True) -> Aggregates:
+    """Every figure the reports state, computed from the usable units of `dataset`.
+
+    `tables=False` leaves out the per-unit table and the groups, which only the consolidated report
+    shows; a unit's report is built hundreds of times and does not need them.
+    """
     figures = _counts(dataset.figures)
     columns = _Columns(figures)
     decimals = dataset.settings.trinh_bay.so_le_thap_phan
@@ -234,8 +238,8 @@ def aggregate(dataset: Dataset) -> Aggregates:
         orgs=_org_counts(dataset),
         shares={key: columns.share(key, *spec, decimals) for key, spec in SHARE_SPECS.items()},
         units_by_level=_units_by_level(dataset, figures),
-        unit_table=_unit_table(dataset, figures),
-        groups=_groups(dataset, figures),
+        unit_table=_unit_table(dataset, figures) if tables else pd.DataFrame(),
+        groups=_groups(dataset, figures) if tables else pd.DataFrame(),
         texts=_texts(dataset),
         decimals=decimals,
         derived_parts=derived_parts,
@@ -255,24 +259,37 @@ def unit_dataset(dataset: Dataset, code: str) -> Dataset:
         raise KeyError(code)
     last = None
     if dataset.last_year is not None:
-        last = dataset.last_year.loc[dataset.last_year.index.isin([code])]
+        last = _row_slice(dataset.last_year, code)
     return replace(
         dataset,
-        units=dataset.units.loc[[code]],
-        figures=dataset.figures.loc[[code]],
+        units=_row_slice(dataset.units, code),
+        figures=_row_slice(dataset.figures, code),
         excluded=[],
         missing=[],
         last_year=last,
     )
 
 
+def _row_slice(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The rows of `code` (none if absent) as a positional slice: a view, several times cheaper than
+    `.loc[[code]]` on a frame of many nullable-integer columns."""
+    index = frame.index
+    if code not in index:
+        return frame.iloc[0:0]
+    where = index.get_loc(code)
+    if isinstance(where, slice):
+        return frame.iloc[where]
+    if isinstance(where, int):
+        return frame.iloc[where : where + 1]
+    return frame.loc[[code]]
+
+
 def _counts(figures: pd.DataFrame) -> pd.DataFrame:
     """The count columns as nullable integers; a code absent from the frame is all "not reported"."""
-    columns = {}
-    for code in COUNT_CODES:
-        column = figures[code] if code in figures.columns else pd.Series(pd.NA, index=figures.index)
-        columns[code] = column if column.dtype == "Int64" else column.astype("Int64")
-    return pd.DataFrame(columns, index=figures.index)
+    codes = list(COUNT_CODES)
+    frame = figures[codes] if set(codes) <= set(figures.columns) else figures.reindex(columns=codes)
+    other = {code: "Int64" for code, dtype in frame.dtypes.items() if dtype != "Int64"}
+    return frame.astype(other) if other else frame
 
 
 class _Columns:
@@ -395,7 +412,7 @@ def _changes(dataset: Dataset, totals: dict[str, Total], decimals: int) -> dict[
     """This year's main totals against last year's over comparable units."""
     assert dataset.last_year is not None
     left_out = set(dataset.excluded) | set(dataset.missing)
-    last = dataset.last_year.loc[~dataset.last_year.index.isin(left_out)]
+    last = dataset.last_year.loc[~dataset.last_year.index.isin(left_out)] if left_out else dataset.last_year
     last_columns = _Columns(_counts(last))
     changes: dict[str, Change] = {}
     for key in CHANGE_KEYS:

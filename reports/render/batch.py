@@ -38,7 +38,7 @@ def consolidated_html(dataset: Dataset) -> str:
 
 
 def unit_html(dataset: Dataset, code: str) -> str:
-    return render_html(UNIT_TEMPLATE, unit_context(dataset, code, aggregate(unit_dataset(dataset, code))))
+    return render_html(UNIT_TEMPLATE, unit_context(dataset, code, aggregate(unit_dataset(dataset, code), tables=False)))
 
 
 def to_formats(html: str, dataset: Dataset, formats: Sequence[str]) -> dict[str, bytes]:
