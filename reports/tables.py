@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from reports.values import ExcelError
+from reports.values import UNCALCULATED, ExcelError
 
 Grid = list[list[Any]]
 
@@ -42,7 +42,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ERROR_CELL_RE = re.compile(r"<c\b([^>]*?\bt=\"e\"[^>]*)>(.*?)</c>", re.S)
+# A non-empty cell element (self-closing <c .../> cells are empty and skipped).
+_CELL_RE = re.compile(r"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.S)
 _REF_RE = re.compile(r'\br="([A-Z]+)([0-9]+)"')
 _VALUE_RE = re.compile(r"<v>([^<]*)</v>")
 
@@ -124,7 +125,8 @@ def read_workbook(path: Path) -> list[Sheet]:
                 raise UnreadableFile(f"không đọc được trang '{name}' ({exc})") from None
             grid = [[_nfc_cell(v) for v in row] for row in rows]
             for (r, c), code in errors.get(name, {}).items():
-                _put(grid, r, c, ExcelError(code))
+                if code != UNCALCULATED or _blank_at(grid, r, c):
+                    _put(grid, r, c, ExcelError(code))
             sheets.append(Sheet(nfc(name), grid))
         return sheets
     finally:
@@ -160,6 +162,11 @@ def _calamine_reason(path: Path, head: bytes, exc: Exception) -> str:
     return f"tệp bị hỏng, không đọc được ({exc})"
 
 
+def _blank_at(grid: Grid, row: int, col: int) -> bool:
+    line = grid[row] if row < len(grid) else []
+    return col >= len(line) or line[col] in ("", None)
+
+
 def _put(grid: Grid, row: int, col: int, value: Any) -> None:
     while len(grid) <= row:
         grid.append([])
@@ -182,9 +189,11 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _error_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """{sheet: {(row, col): "#REF!"}} for the cells Excel saved as errors (t="e").
+    """{sheet: {(row, col): "#REF!"}} for the cells calamine would read as blank but are not.
 
-    On a clean workbook this is a substring test per sheet: almost free.
+    Two kinds: cells Excel saved as errors (t="e"), and formulas saved without a computed value (files
+    written by programs other than Excel), marked `UNCALCULATED`. On a workbook with neither (the usual
+    case) this is a substring test per sheet: almost free.
     """
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
@@ -192,24 +201,32 @@ def _error_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int
             members = set(archive.namelist())
             worksheets = [m for m in members if m.startswith("xl/worksheets/") and m.endswith(".xml")]
             texts = {m: archive.read(m) for m in worksheets}
-            if not any(b't="e"' in xml for xml in texts.values()):
-                return {}  # the usual case: no error cell anywhere, no need to map sheet names
+            if not any(b't="e"' in xml or b"<f" in xml for xml in texts.values()):
+                return {}  # no error cell and no formula anywhere: no need to map sheet names
             for name, member in _sheet_members(archive).items():
-                if name not in sheets or member not in members:
-                    continue
-                xml = (texts.get(member) or archive.read(member)).decode("utf-8", errors="replace")
-                if 't="e"' not in xml:
-                    continue
-                cells: dict[tuple[int, int], str] = {}
-                for attrs, body in _ERROR_CELL_RE.findall(xml):
-                    ref, value = _REF_RE.search(attrs), _VALUE_RE.search(body)
-                    if ref:
-                        key = (int(ref.group(2)) - 1, column_index(ref.group(1)))
-                        cells[key] = value.group(1) if value else "#ERROR"
-                found[name] = cells
+                if name in sheets and member in members:
+                    xml = (texts.get(member) or archive.read(member)).decode("utf-8", errors="replace")
+                    found[name] = _special_cells(xml)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         return {}
     return found
+
+
+def _special_cells(xml: str) -> dict[tuple[int, int], str]:
+    cells: dict[tuple[int, int], str] = {}
+    if 't="e"' not in xml and "<f" not in xml:
+        return cells
+    for attrs, body in _CELL_RE.findall(xml):
+        ref = _REF_RE.search(attrs)
+        if not ref:
+            continue
+        key = (int(ref.group(2)) - 1, column_index(ref.group(1)))
+        if 't="e"' in attrs:
+            value = _VALUE_RE.search(body)
+            cells[key] = value.group(1) if value else "#ERROR"
+        elif "<f" in body and "<v" not in body:
+            cells[key] = UNCALCULATED
+    return cells
 
 
 # --- CSV ------------------------------------------------------------------------------------------

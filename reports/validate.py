@@ -21,7 +21,7 @@ import pandas as pd
 from reports import indicators as ind
 from reports.problems import Place, Problem, error, note, warning
 from reports.submissions import ReadResult, Submission, Value
-from reports.values import parse_count, parse_text, show
+from reports.values import ExcelError, parse_count, parse_text, show
 from reports.vietnamese import fmt_int, fmt_pct, pct
 
 
@@ -185,6 +185,18 @@ def parse_values(parsed: Parsed) -> list[Problem]:
             continue
         if indicator.is_text:
             parsed.texts[value.code] = parse_text(value.raw)
+            if isinstance(value.raw, ExcelError):
+                problems.append(
+                    warning(
+                        "noi_dung_loi_excel",
+                        f"{indicator.label}: ô chứa giá trị lỗi của Excel {value.raw.code} thay cho nội dung, nên "
+                        "nội dung này không được đưa vào báo cáo.",
+                        unit=unit,
+                        place=value.place,
+                        indicator=value.code,
+                        value=show(value.raw),
+                    )
+                )
             continue
         result = parse_count(value.raw)
         parsed.counts[value.code] = result.value

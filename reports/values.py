@@ -21,6 +21,10 @@ EXCEL_ERRORS = frozenset(
 _WHOLE = re.compile(r"^\d+$|^\d{1,3}(?:[.\u00a0\u202f ]\d{3})+$")
 
 
+# The code of an `ExcelError` for a formula saved without its result (a file not written by Excel).
+UNCALCULATED = "#CHƯA_TÍNH"
+
+
 @dataclass(frozen=True)
 class ExcelError:
     """An error value stored in a cell (#REF!, #DIV/0! ...); the readers produce it, never a blank."""
@@ -48,6 +52,12 @@ def is_blank(raw: object) -> bool:
 def parse_count(raw: object) -> Parsed:
     if is_blank(raw):
         return Parsed(None)
+    if isinstance(raw, ExcelError) and raw.code == UNCALCULATED:
+        return Parsed(
+            None,
+            "ô có công thức nhưng chưa có kết quả tính (tệp không được lưu bằng Excel); hãy mở tệp bằng Excel "
+            "rồi lưu lại",
+        )
     if isinstance(raw, ExcelError):
         return Parsed(None, f"ô chứa giá trị lỗi của Excel {raw.code} (công thức hỏng)")
     if isinstance(raw, bool):

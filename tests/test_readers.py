@@ -589,3 +589,25 @@ def test_long_table_keeps_every_value_with_its_place(tmp_path: Path) -> None:
     assert (db1["gia_tri"], db1["tep"], db1["trang"]) == (DB1["dv_cuoi_ky"], "nop/DB1.xlsx", "SoLieu")
     cb2 = table[(table["ma_don_vi"] == "CB2") & (table["ma_chi_tieu"] == "dv_nu")].iloc[0]
     assert (cb2["gia_tri"], cb2["tep"], cb2["o"]) == ("9", "nop/tong-hop.csv", "dòng 2, cột dv_nu")
+
+
+def test_formula_saved_without_its_result_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    """Programs other than Excel may save a formula with no computed value; calamine reads it as blank."""
+    folder = clean_folder(tmp_path / "bo")
+    path = folder / workbook_file("DB1")
+    write_unit_workbook(path, "DB1", {**DB1, "dv_cuoi_ky": 0, "nd_kien_nghi": "x"})
+    end, text = cell_of("dv_cuoi_ky"), cell_of("nd_kien_nghi")
+    patch_cells(
+        path,
+        {
+            end: f'<c r="{end}"><f>{cell_of("dv_dau_ky")}+1</f></c>',
+            text: f'<c r="{text}" t="e"><f>X1</f><v>#NAME?</v></c>',
+        },
+    )
+    intake = load_folder(folder)
+    found = {(p.rule, p.place.cell if p.place else "", p.indicator) for p in intake.problems}
+    assert ("khong_phai_so_nguyen", end, "dv_cuoi_ky") in found
+    assert ("noi_dung_loi_excel", text, "nd_kien_nghi") in found
+    uncached = next(p for p in intake.problems if p.indicator == "dv_cuoi_ky")
+    assert "chưa có kết quả tính" in uncached.message and uncached.is_error
+    assert not any(p.rule == "thieu_chi_tieu_bat_buoc" and p.indicator == "dv_cuoi_ky" for p in intake.problems)
