@@ -26,7 +26,6 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "_work"
@@ -36,6 +35,8 @@ import genfolder  # noqa: E402
 import openpyxl  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
+
+from reports.tables import sheet_members  # noqa: E402
 
 Row = tuple[str, Any, str]  # (code, value, cell such as "E12")
 Grid = list[list[Any]]  # a sheet from A1, 0-based
@@ -103,24 +104,9 @@ def read_calamine(path: Path) -> list[Row]:
         wb.close()
 
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ERROR_CELL_RE = re.compile(r"<c\b([^>]*?\bt=\"e\"[^>]*)>(.*?)</c>", re.S)
 _REF_RE = re.compile(r'\br="([A-Z]+[0-9]+)"')
 _VALUE_RE = re.compile(r"<v>([^<]*)</v>")
-
-
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG}Relationship")}
-    members = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-        members[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return members
 
 
 def error_cells(path: Path, sheets: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -131,7 +117,7 @@ def error_cells(path: Path, sheets: Sequence[str]) -> dict[str, dict[str, str]]:
     """
     found: dict[str, dict[str, str]] = {}
     with zipfile.ZipFile(path) as archive:
-        for name, member in _sheet_members(archive).items():
+        for name, member in sheet_members(archive).items():
             if name not in sheets:
                 continue
             xml = archive.read(member).decode("utf-8")

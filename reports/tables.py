@@ -176,7 +176,7 @@ def _put(grid: Grid, row: int, col: int, value: Any) -> None:
     line[col] = value
 
 
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -203,7 +203,7 @@ def _error_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int
             texts = {m: archive.read(m) for m in worksheets}
             if not any(b't="e"' in xml or b"<f" in xml for xml in texts.values()):
                 return {}  # no error cell and no formula anywhere: no need to map sheet names
-            for name, member in _sheet_members(archive).items():
+            for name, member in sheet_members(archive).items():
                 if name in sheets and member in members:
                     xml = (texts.get(member) or archive.read(member)).decode("utf-8", errors="replace")
                     found[name] = _special_cells(xml)
