@@ -18,11 +18,17 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from reports import __version__
 from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, UserError
 from reports.problems import Problem, Severity, sort_key
+
+if TYPE_CHECKING:  # pandas and the pipeline are imported only when a command runs
+    import pandas as pd
+
+    from reports.intake import Intake
+    from reports.output import Diverted
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOLDER = ROOT / "data" / "mau"
@@ -178,7 +184,7 @@ def run_build(
 # --- printing ---------------------------------------------------------------------------------------
 
 
-def print_problems(problems: Sequence[Problem], units: object, stream: TextIO, *, details: bool = False) -> None:
+def print_problems(problems: Sequence[Problem], units: pd.DataFrame, stream: TextIO, *, details: bool = False) -> None:
     """Problems grouped by unit: problems about whole files first, then units with errors, then the rest.
 
     Optional indicators left blank are only counted, unless `details`.
@@ -213,10 +219,7 @@ def _describe(p: Problem) -> str:
     return f"{where}: {p.message}" if where else p.message
 
 
-def print_summary(intake: object, stream: TextIO) -> None:
-    from reports.intake import Intake
-
-    assert isinstance(intake, Intake)
+def print_summary(intake: Intake, stream: TextIO) -> None:
     status = intake.status()
     expected = len(status)
     submitted = sum(1 for s in status.values() if s != "chua_nop")
@@ -231,10 +234,9 @@ def print_summary(intake: object, stream: TextIO) -> None:
     )
 
 
-def _print_diverted(diverted: Sequence[object]) -> None:
+def _print_diverted(diverted: Sequence[Diverted]) -> None:
     for item in diverted:
-        wanted, written, reason = (getattr(item, k) for k in ("wanted", "written", "reason"))
-        print(f"CẢNH BÁO: {_show(wanted)}: {reason}; bản mới ghi vào {_show(written)}.", file=sys.stderr)
+        print(f"CẢNH BÁO: {_show(item.wanted)}: {item.reason}; bản mới ghi vào {_show(item.written)}.", file=sys.stderr)
 
 
 def _seconds(value: float) -> str:
