@@ -1,11 +1,13 @@
 """The two jobs, `check` and `build`, as library functions that return a result and never print.
 
-    check: load + validate everything -> write the check report (and the manifest)
-    build: load + validate -> refuse on errors (unless draft) -> aggregate -> render every document
-           in memory -> write them all (atomically, protecting edited files) -> manifest
+    check: load + validate -> write the check report (and the manifest)
+    build: load + validate -> refuse on errors (unless draft) -> aggregate -> build the context of every
+           document -> render them all in memory -> write them all (atomically, protecting edited
+           files) -> manifest
 
-Everything is read and checked before anything is written, and every document is rendered before
-the first one is written, so a failure never leaves a half-built output folder.
+Each stage only reads what the one before produced; `build` shows them in order. Everything is read and
+checked before anything is written, and every document is rendered before the first one is written, so
+a failure never leaves a half-built output folder.
 """
 
 from __future__ import annotations
@@ -21,22 +23,14 @@ from reports.intake import Intake, load_folder
 from reports.model import Dataset
 from reports.output import Diverted, OutputFolder
 
-if TYPE_CHECKING:  # the renderers (Jinja, python-docx, WeasyPrint) are imported only when building
+if TYPE_CHECKING:  # aggregation and the renderers are imported only when building
+    from reports.documents import Document
     from reports.render.batch import Rendered
-
-UNITS_DIR = "don-vi"
+    from reports.render.html import TemplateSet
 
 
 def check_report_name(nam: int) -> str:
     return f"kiem-tra-so-lieu-{nam}.xlsx"
-
-
-def consolidated_name(nam: int, fmt: str) -> str:
-    return f"bao-cao-tong-hop-{nam}.{fmt}"
-
-
-def unit_report_name(code: str, fmt: str) -> str:
-    return f"{UNITS_DIR}/{code}.{fmt}"
 
 
 @dataclass
@@ -114,31 +108,55 @@ def build(
         result.refused_reason = "Không có đơn vị nào có số liệu dùng được; không lập báo cáo."
         _finish(checked, folder, "build")
         return result
-    from reports.render.batch import CONSOLIDATED, render_all
+    from reports.documents import aggregate_all, documents
 
-    units = [str(code) for code in dataset.figures.index]
-    rendered: list[Rendered] = []
-    render_started = time.perf_counter()
-    units_done = 0
-
-    def done(item: Rendered) -> None:
-        nonlocal units_done
-        if item.key != CONSOLIDATED:
-            units_done += 1
-            if progress:
-                progress(units_done, len(units))
-
-    for item in render_all(dataset, units, formats, jobs=jobs, on_done=done):
-        rendered.append(item)
-    times["dung_bao_cao"] = time.perf_counter() - render_started
-    write_started = time.perf_counter()
-    result.documents = _write_documents(checked.output, intake.settings.nam, rendered, units)
+    started = time.perf_counter()
+    aggregated = aggregate_all(dataset)
+    docs = list(documents(aggregated))
+    times["tong_hop_so_lieu"] = time.perf_counter() - started
+    started = time.perf_counter()
+    rendered = _render(docs, formats, _templates(folder, dataset), jobs=jobs, progress=progress)
+    times["dung_bao_cao"] = time.perf_counter() - started
+    started = time.perf_counter()
+    result.documents = _write_documents(checked.output, docs, rendered)
     _finish(checked, folder, "build", draft=draft)
-    times["ghi_tep"] = time.perf_counter() - write_started
-    times["tong"] = time.perf_counter() - started
+    times["ghi_tep"] = time.perf_counter() - started
+    times["tong"] = sum(times.values())
     result.built = True
-    result.units_rendered = len(units)
+    result.units_rendered = sum(1 for d in docs if d.unit)
     return result
+
+
+def _templates(folder: Path, dataset: Dataset) -> TemplateSet:
+    from reports.render.html import TemplateSet
+
+    layout = dataset.settings.trinh_bay
+    return TemplateSet.for_folder(folder, decimals=layout.so_le_thap_phan)
+
+
+def _render(
+    docs: Sequence[Document],
+    formats: Sequence[str],
+    templates: TemplateSet,
+    *,
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, Rendered]:
+    """Every document rendered in memory, by output stem; `progress` counts the per-unit documents."""
+    from reports.render.batch import RenderJob, render_all
+
+    per_unit = {d.stem for d in docs if d.unit}
+    done = 0
+
+    def count(item: Rendered) -> None:
+        nonlocal done
+        if item.key in per_unit:
+            done += 1
+            if progress:
+                progress(done, len(per_unit))
+
+    render_jobs = [RenderJob(d.stem, d.template, d.context) for d in docs]
+    return {r.key: r for r in render_all(render_jobs, formats, templates, workers=jobs, on_done=count)}
 
 
 def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:
@@ -151,16 +169,12 @@ def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:
     )
 
 
-def _write_documents(output: OutputFolder, nam: int, rendered: list[Rendered], units: list[str]) -> list[Path]:
-    """Write in a stable order: the consolidated report first, then units in don-vi.csv order."""
-    from reports.render.batch import CONSOLIDATED
-
-    order = {key: i for i, key in enumerate([CONSOLIDATED, *units])}
+def _write_documents(output: OutputFolder, docs: Sequence[Document], rendered: dict[str, Rendered]) -> list[Path]:
+    """Write in a stable order: the registry's order (the consolidated report first, then units)."""
     paths = []
-    for item in sorted(rendered, key=lambda r: order[r.key]):
-        for fmt, data in item.files.items():
-            name = consolidated_name(nam, fmt) if item.key == CONSOLIDATED else unit_report_name(item.key, fmt)
-            paths.append(output.write(name, data))
+    for doc in docs:
+        for fmt, data in rendered[doc.stem].files.items():
+            paths.append(output.write(f"{doc.stem}.{fmt}", data))
     return paths
 
 

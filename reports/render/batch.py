@@ -1,12 +1,12 @@
-"""Render the consolidated report and every unit's report, in worker processes when asked.
+"""Render documents to bytes, in worker processes when asked. Knows templates, not figures.
 
-Each document goes HTML (Jinja) -> DOCX and/or PDF bytes. Nothing is written here: the caller gets
-bytes and hands them to `reports.output`, so a failure half-way leaves no file behind.
+A job is (key, template, context); each becomes HTML (Jinja) and then DOCX and/or PDF bytes. Nothing is
+written here: the caller gets bytes and hands them to `reports.output`, so a failure half-way leaves no
+file behind. This module imports neither the aggregation nor the context code: contexts arrive built.
 
-Parallel rendering: a pool of `jobs` processes, each given the data set once (initializer), then only
-unit codes as tasks. `import weasyprint` (~0,5 s) and the parsed stylesheet with its fonts are paid
-once per worker in the initializer, not per document. The consolidated report, the longest single
-task, is submitted first so it does not finish last on its own.
+Parallel rendering: any `concurrent.futures.Executor` (a local process pool by default). Each task
+carries what it needs (its job, the formats, the template set); the renderers are imported and the
+stylesheet parsed lazily, once per process, on the first task (no initializer).
 """
 
 from __future__ import annotations
@@ -14,74 +14,88 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from reports.aggregate import aggregate, unit_dataset
-from reports.context import consolidated_context, unit_context
-from reports.model import Dataset
-from reports.render.html import render_html
+from reports.render.html import BUNDLED, TemplateSet, render_html
 
-CONSOLIDATED = ""  # task key of the consolidated report (unit codes are never empty)
 FORMATS = ("docx", "pdf")
-CONSOLIDATED_TEMPLATE = "bao-cao-tong-hop.html.j2"
-UNIT_TEMPLATE = "bao-cao-don-vi.html.j2"
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    key: str  # the caller's name for the result (the output path without extension)
+    template: str
+    context: Any
 
 
 @dataclass(frozen=True)
 class Rendered:
-    key: str  # CONSOLIDATED or a unit code
+    key: str
     files: dict[str, bytes]  # format -> bytes
 
 
-def consolidated_html(dataset: Dataset) -> str:
-    return render_html(CONSOLIDATED_TEMPLATE, consolidated_context(dataset, aggregate(dataset)))
-
-
-def unit_html(dataset: Dataset, code: str) -> str:
-    return render_html(UNIT_TEMPLATE, unit_context(dataset, code, aggregate(unit_dataset(dataset, code), tables=False)))
-
-
-def to_formats(html: str, dataset: Dataset, formats: Sequence[str]) -> dict[str, bytes]:
+def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED, layout: Any = None) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if "docx" in formats:
         from reports.render.docx import render_docx
 
-        files["docx"] = render_docx(html, dataset.settings.trinh_bay)
+        files["docx"] = render_docx(html, layout)
     if "pdf" in formats:
         from reports.render.pdf import render_pdf
 
-        files["pdf"] = render_pdf(html)
+        files["pdf"] = render_pdf(html, templates.dirs)
     return files
 
 
-def render_one(dataset: Dataset, key: str, formats: Sequence[str]) -> Rendered:
-    html = consolidated_html(dataset) if key == CONSOLIDATED else unit_html(dataset, key)
-    return Rendered(key, to_formats(html, dataset, formats))
+def render_one(job: RenderJob, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> Rendered:
+    warm_up(tuple(formats), templates)
+    html = render_html(job.template, job.context, templates)
+    # TODO(docx branch): the DOCX writer reads the layout from the HTML; until then it comes from the frame.
+    layout = getattr(getattr(job.context, "doc", None), "layout", None)
+    return Rendered(job.key, to_formats(html, formats, templates, layout))
 
 
 def render_all(
-    dataset: Dataset,
-    units: Sequence[str],
+    jobs: Sequence[RenderJob],
     formats: Sequence[str],
+    templates: TemplateSet = BUNDLED,
     *,
-    jobs: int = 1,
+    workers: int = 1,
+    executor: Executor | None = None,
     on_done: Callable[[Rendered], None] | None = None,
 ) -> Iterator[Rendered]:
-    """The consolidated report, then each unit's, as they are finished (not necessarily in order)."""
-    keys = [CONSOLIDATED, *units]
-    if jobs <= 1 or len(keys) <= 2:
-        warm_up(formats)
-        for key in keys:
-            rendered = render_one(dataset, key, formats)
+    """Every job's documents as they are finished (not necessarily in order).
+
+    With `executor`, the jobs run there (a Dask client's executor, a thread pool, ...); otherwise in a
+    local process pool of `workers` processes, or in this process when `workers` is 1.
+    """
+    formats = tuple(formats)
+    if executor is None and (workers <= 1 or len(jobs) <= 2):
+        for job in jobs:
+            rendered = render_one(job, formats, templates)
             if on_done:
                 on_done(rendered)
             yield rendered
         return
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(keys)), initializer=_init_worker, initargs=(dataset, tuple(formats))
-    ) as pool:
-        pending: set[Future[Rendered]] = {pool.submit(_render_in_worker, key) for key in keys}
+    if executor is not None:
+        yield from _run(executor, jobs, formats, templates, on_done)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        yield from _run(pool, jobs, formats, templates, on_done)
+
+
+def _run(
+    executor: Executor,
+    jobs: Sequence[RenderJob],
+    formats: tuple[str, ...],
+    templates: TemplateSet,
+    on_done: Callable[[Rendered], None] | None,
+) -> Iterator[Rendered]:
+    pending: set[Future[Rendered]] = {executor.submit(render_one, job, formats, templates) for job in jobs}
+    try:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -89,39 +103,27 @@ def render_all(
                 if on_done:
                     on_done(rendered)
                 yield rendered
+    finally:
+        for future in pending:
+            future.cancel()
 
 
-def warm_up(formats: Sequence[str]) -> None:
-    """Import the renderers and parse the stylesheet now, once per process.
+@lru_cache(maxsize=4)
+def warm_up(formats: tuple[str, ...], templates: TemplateSet = BUNDLED) -> None:
+    """Import the renderers and parse the stylesheet once per process, on its first document.
 
-    Then `gc.freeze()`: the data set, the parsed stylesheet and the imported modules live until the
-    end, so the garbage collector need not walk them again after each of the hundreds of documents
-    (WeasyPrint creates many objects per document; this saved about 3 % of a unit's time).
+    Then `gc.freeze()`: the parsed stylesheet and the imported modules live until the end, so the
+    garbage collector need not walk them again after each of the hundreds of documents (WeasyPrint
+    creates many objects per document; this saved about 3 % of a unit's time).
     """
     if "pdf" in formats:
-        from reports.render.pdf import _stylesheet
+        from reports.render.pdf import stylesheet
 
-        _stylesheet()
+        stylesheet(templates.dirs)
     if "docx" in formats:
         import reports.render.docx  # noqa: F401
     gc.collect()
     gc.freeze()
-
-
-_WORKER: dict[str, object] = {}
-
-
-def _init_worker(dataset: Dataset, formats: tuple[str, ...]) -> None:
-    _WORKER["dataset"] = dataset
-    _WORKER["formats"] = formats
-    warm_up(formats)
-
-
-def _render_in_worker(key: str) -> Rendered:
-    dataset = _WORKER["dataset"]
-    formats = _WORKER["formats"]
-    assert isinstance(dataset, Dataset) and isinstance(formats, tuple)
-    return render_one(dataset, key, formats)
 
 
 def default_jobs() -> int:

@@ -1,55 +1,23 @@
-"""The Jinja environment and the document frame shared by every report template.
+"""The Jinja environment: the template folders searched in order, and the Vietnamese filters.
 
-One environment factory (`get_environment`): templates/ on the search path, StrictUndefined (a
-misspelt key fails instead of printing nothing), autoescape for .j2/.html, trim_blocks/lstrip_blocks,
-and the Vietnamese formatting functions registered once as filters:
+One environment per (template folders, number format), built once per process:
+- the committee's own `<data folder>/templates/` first, then the bundled templates/ (a ChoiceLoader:
+  a file of the same relative path replaces the bundled one; every other file stays bundled);
+- StrictUndefined (a misspelt name fails instead of printing nothing), autoescape, trim_blocks and
+  lstrip_blocks, the `do` extension (templates build lists of clauses);
+- the filters below, registered once (docs/mau-van-ban.md documents each, in Vietnamese).
 
-    so           fmt_int            {{ 1234 | so }}                      -> 1.234
-    pct          fmt_pct            {{ 92.105 | pct }}                   -> 92,11%
-    share        fmt_share          {{ 35 | share(38, "đồng chí") }}     -> 35/38 đồng chí (92,11%)
-    change       fmt_change         {{ -3 | change("đảng viên") }}       -> giảm 3 đảng viên
-    ngay_header  fmt_date_header    {{ date | ngay_header("Hạ Long") }}  -> Hạ Long, ngày 03 tháng 02 năm 2026
-    ngay         fmt_date_body      {{ date | ngay }}                    -> 18/12/2026
-    roman        roman              {{ 2 | roman }}                      -> II
-    thu          ordinal_part       {{ 1 | thu }}                        -> thứ nhất
-    so_ky_hieu   doc_number         {{ "125" | so_ky_hieu("BC", "ĐUK") }} -> Số 125-BC/ĐUK
-    lines        escape, "\n" -> <br>
-    balanced     a line broken evenly in two when too long for its box (share of the text width):
-                 {{ doc.co_quan | balanced(doc.layout, 0.5) }} -> ĐẢNG ỦY KHỐI<br>CÁC CƠ QUAN TỈNH
-    css_string   CSS string literal for text inside <style>
-
-Rendering errors (syntax, undefined names, a filter given None) become `TemplateError`, naming the
-template file and line. Templates only ever receive plain values (dicts, lists, str, numbers, dates):
-`render_html` refuses a pandas object anywhere in the context.
-
-The document frame: context key ``doc``, a plain dict built by `make_doc` and read by
-templates/base.html.j2 and its partials (the report bodies extend base.html.j2):
-
-    doc.title          str   <title> and PDF/DOCX title: "Báo cáo tổng kết công tác xây dựng Đảng ..."
-    doc.author         str   <meta name="author">: the issuing body (co_quan.ten)
-    doc.date_iso       str   <meta name="date">: "2026-12-18" (settings.build_date)
-    doc.draft          str   "" when not a draft, else "DỰ THẢO" (<meta name="draft"> + every page)
-    doc.cap_tren       str   superior body, capitals ("ĐẢNG BỘ TỈNH QUẢNG NINH")
-    doc.co_quan        str   issuing body, capitals ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH")
-    doc.so_ky_hieu     str   "Số 125-BC/ĐUK" (or "Số" + 6 no-break spaces + "-BC/ĐUK" when blank)
-    doc.dia_danh_ngay  str   "Hạ Long, ngày 18 tháng 12 năm 2026"
-    doc.doc_type       str   "BÁO CÁO"
-    doc.trich_yeu      str   subject line, lower case start
-    doc.ky             dict  quyen_han ("T/M BAN THƯỜNG VỤ"), chuc_vu ("BÍ THƯ"), ho_ten
-    doc.noi_nhan       list  of str, Party style: "- X;" ... last "- Lưu ...." (domain.md 1.10)
-    doc.layout         dict  the TrinhBay values (le_tren_mm, le_duoi_mm, le_trai_mm, le_phai_mm,
-                             co_chu, thut_dau_dong_mm, gian_dong_pt, cach_doan_pt, so_le_thap_phan)
-
-base.html.j2 defines `{% block body %}` (inside the first, portrait section, between the header and the
-signature blocks) and `{% block appendix %}` (after that section; put `<section class="landscape">` or
-further `<section class="portrait">` elements there).
+Rendering errors name the template file and line. An error inside the committee's own template is the
+user's (`TemplateError`, exit 2); one inside a bundled template is a bug (`BundledTemplateError`, exit 3).
+Templates receive declared values (dataclasses, lists, str, numbers, dates), never a pandas object.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,30 +27,39 @@ from markupsafe import Markup, escape
 
 from reports import vietnamese as vn
 from reports.errors import UserError
-from reports.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+USER_TEMPLATES = "templates"  # the folder name inside a data folder
 
-DOC_TYPE = "BÁO CÁO"
-DOC_TYPE_ABBR = "BC"
-DRAFT_MARK = "DỰ THẢO"
-DEFAULT_FILING_LINE = "Lưu VP"
 
-FILTERS = {
-    "so": vn.fmt_int,
-    "pct": vn.fmt_pct,
-    "share": vn.fmt_share,
-    "change": vn.fmt_change,
-    "ngay_header": lambda date, place: vn.fmt_date_header(place, date),
-    "ngay": vn.fmt_date_body,
-    "roman": vn.roman,
-    "thu": vn.ordinal_part,
-    "so_ky_hieu": vn.doc_number,
-}
+@dataclass(frozen=True)
+class TemplateSet:
+    """Where templates are looked up, and how numbers are written.
+
+    `user_dir` is the committee's `<data folder>/templates/` (None when it has none); it is searched
+    before `bundled_dir`.
+    """
+
+    user_dir: str | None = None
+    bundled_dir: str = str(TEMPLATES_DIR)
+    decimals: int = 2  # decimal places of a percentage ([trinh_bay].so_le_thap_phan)
+    leading_zero: bool = False  # counts below 10 as "07" ([trinh_bay].so_0_duoi_10)
+
+    @property
+    def dirs(self) -> tuple[Path, ...]:
+        return tuple(Path(d) for d in (self.user_dir, self.bundled_dir) if d)
+
+    @classmethod
+    def for_folder(cls, data_folder: Path | None, *, decimals: int = 2, leading_zero: bool = False) -> TemplateSet:
+        user = data_folder / USER_TEMPLATES if data_folder is not None else None
+        return cls(str(user.resolve()) if user and user.is_dir() else None, decimals=decimals, leading_zero=leading_zero)
+
+
+BUNDLED = TemplateSet()
 
 
 class TemplateError(UserError):
-    """A report template failed to render; the message names the template file and line."""
+    """The committee's own template failed to render; the message names its file and line (exit 2)."""
 
     def __init__(self, message: str, template: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
@@ -90,66 +67,145 @@ class TemplateError(UserError):
         self.line = line
 
 
+class BundledTemplateError(Exception):
+    """A bundled template failed to render: a bug in the tool (exit 3, logged)."""
+
+
 @lru_cache(maxsize=8)
-def get_environment(search_path: tuple[str, ...] = (str(TEMPLATES_DIR),)) -> jinja2.Environment:
-    """The Jinja environment for `search_path` (templates/ by default), built once per process."""
+def get_environment(templates: TemplateSet = BUNDLED) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(search_path)),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in templates.dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2", "htm", "xml")),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
     )
-    env.filters.update(FILTERS)
-    env.filters["css_string"] = css_string
-    env.filters["lines"] = lines
-    env.filters["balanced"] = balanced
+    env.filters.update(_filters(templates))
     return env
 
 
-def render_html(
-    template_name: str, context: Mapping[str, Any], *, environment: jinja2.Environment | None = None
-) -> str:
-    """Render `template_name` with `context`; failures become a TemplateError naming file and line."""
-    _reject_dataframes(context, "context")
-    env = environment or get_environment()
+def _filters(templates: TemplateSet) -> dict[str, Any]:
+    decimals, leading_zero = templates.decimals, templates.leading_zero
+
+    def so(n: int) -> str:
+        text = vn.fmt_int(n)
+        return f"0{text}" if leading_zero and 0 <= n < 10 else text
+
+    def pct(value: Any, places: int | None = None) -> str:
+        """A percentage (a number, or a Share's pct): "92,11%"; "" for a share that has none (base 0)."""
+        if hasattr(value, "pct"):
+            value = value.pct
+            if value is None:
+                return ""
+        return vn.fmt_pct(value, decimals if places is None else places)
+
+    def x_tren_y(item: Any, noun: str = "") -> str:
+        text = f"{so(item.part)}/{so(item.whole)}" + (f" {noun}" if noun else "")
+        share = item.pct if item.whole else None
+        return text if share is None else f"{text} ({vn.fmt_pct(share, decimals)})"
+
+    def share(part: int, whole: int, noun: str = "") -> str:
+        return vn.fmt_share(part, whole, noun, decimals)
+
+    return {
+        "so": so,
+        "pct": pct,
+        "x_tren_y": x_tren_y,
+        "share": share,
+        "phan_tram": pct,
+        "ngay_header": lambda date, place: vn.fmt_date_header(place, date),
+        "ngay": vn.fmt_date_body,
+        "roman": vn.roman,
+        "thu": vn.ordinal_part,
+        "so_ky_hieu": vn.doc_number,
+        "viet_hoa_dau": capitalise,
+        "dau_ket": closing_mark,
+        "css_string": css_string,
+        "lines": lines,
+        "balanced": balanced,
+    }
+
+
+def render_html(template_name: str, context: Any, templates: TemplateSet = BUNDLED) -> str:
+    """Render `template_name` with `context` (a dataclass or a mapping of its top-level names)."""
+    names = _top_level(context)
+    _reject_dataframes(names, "context")
+    env = get_environment(templates)
     try:
-        return env.get_template(template_name).render(context)
+        return env.get_template(template_name).render(names)
     except jinja2.TemplateSyntaxError as exc:
-        raise _template_error(exc, exc.name or template_name, exc.lineno) from exc
+        raise _error(templates, exc, exc.filename or exc.name or template_name, exc.lineno) from exc
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"Không tìm thấy mẫu báo cáo '{exc.name}'.", template=str(exc.name)) from exc
+        message = f"Không tìm thấy mẫu văn bản '{exc.name}'."
+        if templates.user_dir:
+            raise TemplateError(message + f" (Tìm trong {templates.user_dir} và {templates.bundled_dir}.)") from exc
+        raise BundledTemplateError(message) from exc
     except Exception as exc:
-        filename, line = _template_frame(exc, env)
-        raise _template_error(exc, filename or template_name, line) from exc
+        filename, line = _template_frame(exc, templates)
+        raise _error(templates, exc, filename or template_name, line) from exc
 
 
-def _template_error(exc: Exception, filename: str, line: int | None) -> TemplateError:
-    where = f"{filename}, dòng {line}" if line else filename
+def _top_level(context: Any) -> Mapping[str, Any]:
+    if dataclasses.is_dataclass(context) and not isinstance(context, type):
+        return {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+    if isinstance(context, Mapping):
+        return context
+    raise TypeError(f"the context must be a dataclass or a mapping, not {type(context).__name__}")
+
+
+def _error(templates: TemplateSet, exc: Exception, filename: str, line: int | None) -> Exception:
+    path = Path(filename)
+    user = Path(templates.user_dir) if templates.user_dir else None
+    shown = filename
+    for root in templates.dirs:
+        if path.is_absolute() and path.resolve().is_relative_to(root.resolve()):
+            shown = str(path.resolve().relative_to(root.resolve()))
+    where = f"{shown}, dòng {line}" if line else shown
     detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return TemplateError(f"Lỗi khi dựng mẫu báo cáo {where}: {detail}", template=filename, line=line)
+    if user is not None and path.is_absolute() and path.resolve().is_relative_to(user.resolve()):
+        message = f"Mẫu văn bản của đơn vị có lỗi: {user / shown}, dòng {line}: {_explain(detail)}"
+        return TemplateError(message, template=str(user / shown), line=line)
+    return BundledTemplateError(f"Lỗi trong mẫu văn bản kèm theo công cụ {where}: {detail}")
 
 
-def _template_frame(exc: BaseException, env: jinja2.Environment) -> tuple[str | None, int | None]:
-    """The innermost traceback frame that belongs to a template (Jinja rewrites frames to them)."""
-    roots = [str(Path(p).resolve()) for p in getattr(env.loader, "searchpath", [])]
-    found: tuple[str | None, int | None] = (None, None)
+def _explain(detail: str) -> str:
+    """Jinja's English messages for the three mistakes a clerk's IT person makes, in Vietnamese."""
+    if "is undefined" in detail:
+        return f"tên không có trong dữ liệu của mẫu ({detail}); xem docs/mau-van-ban.md"
+    if "No filter named" in detail:
+        return f"bộ lọc không tồn tại ({detail}); xem danh sách bộ lọc trong docs/mau-van-ban.md"
+    return f"sai cú pháp hoặc lỗi khi dựng mẫu ({detail})"
+
+
+def _template_frame(exc: BaseException, templates: TemplateSet) -> tuple[str | None, int | None]:
+    """The innermost traceback frame in a template; a frame in the user's folder wins (it is theirs)."""
+    user = str(Path(templates.user_dir).resolve()) + "/" if templates.user_dir else None
+    roots = [str(d.resolve()) + "/" for d in templates.dirs]
+    innermost: tuple[str | None, int | None] = (None, None)
+    innermost_user: tuple[str | None, int | None] = (None, None)
     for frame in traceback.extract_tb(exc.__traceback__):
-        path = str(Path(frame.filename).resolve()) if not frame.filename.startswith("<") else ""
-        for root in roots:
-            if path.startswith(root + "/"):
-                found = (path[len(root) + 1 :], frame.lineno)
-    return found
+        if frame.filename.startswith("<"):
+            continue
+        path = str(Path(frame.filename).resolve())
+        if any(path.startswith(root) for root in roots):
+            innermost = (path, frame.lineno)
+            if user and path.startswith(user):
+                innermost_user = innermost
+    return innermost_user if innermost_user[0] else innermost
 
 
 def _reject_dataframes(value: Any, where: str, depth: int = 0) -> None:
-    """Templates get display-ready plain values; a DataFrame or Series in the context is a bug."""
+    """Templates get declared values; a DataFrame or Series anywhere in the context is a bug."""
     if type(value).__module__.split(".")[0] == "pandas":
         raise TypeError(f"{where}: templates must not receive pandas objects ({type(value).__name__})")
     if depth > 6:
         return
-    if isinstance(value, Mapping):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            _reject_dataframes(getattr(value, f.name), f"{where}.{f.name}", depth + 1)
+    elif isinstance(value, Mapping):
         for key, item in value.items():
             _reject_dataframes(item, f"{where}.{key}", depth + 1)
     elif isinstance(value, list | tuple):
@@ -157,45 +213,28 @@ def _reject_dataframes(value: Any, where: str, depth: int = 0) -> None:
             _reject_dataframes(item, f"{where}[{index}]", depth + 1)
 
 
+# --- filters that are not number formats ----------------------------------------------------------
+
+
+def capitalise(text: str) -> str:
+    """The first letter in capitals (a sentence that starts with a value): "nữ ..." -> "Nữ ..."."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def closing_mark(text: str, mark: str) -> Markup:
+    """The last paragraph of a body ends with the closing mark "./.", merged with its full stop."""
+    markup = text if isinstance(text, Markup) else escape(text)
+    stripped = markup.rstrip()
+    if stripped.endswith("."):
+        stripped = stripped[:-1]
+    return Markup(stripped) + escape(mark) if mark else markup
+
+
 def css_string(text: str) -> Markup:
     """A quoted CSS string for text placed inside <style> (where HTML escapes are not decoded)."""
     escaped = "".join(ch if ch.isalnum() or ch in " ,.-/" else f"\\{ord(ch):x} " for ch in str(text))
     return Markup(f'"{escaped}"')
-
-
-# --- the document frame ------------------------------------------------------------------------
-
-
-def make_doc(
-    settings: Settings, *, trich_yeu: str | None = None, draft: bool = False, so: str | None = None
-) -> dict[str, Any]:
-    """The `doc` dict (shape in the module docstring) from the settings.
-
-    `trich_yeu` overrides the subject line (e.g. for a unit's own report); otherwise
-    `[van_ban].trich_yeu`, otherwise the standard year-end wording for `settings.nam`. `so` overrides
-    the document number ("" leaves the blank the văn thư fills in).
-    """
-    co_quan = settings.co_quan
-    subject = (trich_yeu or settings.van_ban.trich_yeu or default_trich_yeu(settings.nam)).strip()
-    return {
-        "title": f"Báo cáo {subject}",
-        "author": co_quan.ten,
-        "date_iso": settings.build_date.isoformat(),
-        "draft": DRAFT_MARK if draft else "",
-        "cap_tren": co_quan.cap_tren,
-        "co_quan": co_quan.ten,
-        "so_ky_hieu": vn.doc_number(settings.van_ban.so if so is None else so, DOC_TYPE_ABBR, co_quan.ky_hieu),
-        "dia_danh_ngay": vn.fmt_date_header(co_quan.dia_danh, settings.build_date),
-        "doc_type": DOC_TYPE,
-        "trich_yeu": subject,
-        "ky": {
-            "quyen_han": settings.ky.quyen_han,
-            "chuc_vu": settings.ky.chuc_vu,
-            "ho_ten": settings.ky.ho_ten,
-        },
-        "noi_nhan": format_noi_nhan(settings.ky.noi_nhan),
-        "layout": dataclasses.asdict(settings.trinh_bay),
-    }
 
 
 # Average advance of a Liberation Serif / Times New Roman character, in mm, measured: 14 pt bold
@@ -206,12 +245,12 @@ LOWER_CASE_BOLD_MM = 2.4
 HEADER_LEFT_SHARE = 0.5  # the header's left column share of the text width (header.html.j2)
 
 
-def balanced(
-    text: str, layout: Mapping[str, Any], share: float = HEADER_LEFT_SHARE, char_mm: float = CAPITALS_MM
-) -> Markup:
+def balanced(text: str, layout: Any, share: float = HEADER_LEFT_SHARE, char_mm: float = CAPITALS_MM) -> Markup:
     """`text` for a box `share` of the text width wide, broken evenly (<br>) when it needs two lines."""
-    text_width = 210.0 - float(layout["le_trai_mm"]) - float(layout["le_phai_mm"])
-    return lines(balance_lines(text, int(text_width * share / char_mm)))
+    left = layout["le_trai_mm"] if isinstance(layout, Mapping) else layout.le_trai_mm
+    right = layout["le_phai_mm"] if isinstance(layout, Mapping) else layout.le_phai_mm
+    text_width = 210.0 - float(left) - float(right)
+    return lines(balance_lines(str(text), int(text_width * share / char_mm)))
 
 
 def balance_lines(text: str, max_chars: int) -> str:
@@ -237,26 +276,3 @@ def lines(text: str) -> Markup:
     """Escape `text` and turn its "\n" into <br> (names broken on purpose by `balance_lines`)."""
     return Markup("<br>").join(escape(part) for part in str(text).split("\n"))
 
-
-def default_trich_yeu(nam: int) -> str:
-    return f"tổng kết công tác xây dựng Đảng năm {nam} và phương hướng, nhiệm vụ năm {nam + 1}"
-
-
-def format_noi_nhan(items: Iterable[str]) -> list[str]:
-    """Recipient lines in Party style: "- X;" each, the filing line "- Lưu ..." last, ending with ".".
-
-    Settings may already carry a dash or a final ";", "," or "."; those are normalised. The filing
-    line takes no colon in Party documents ("- Lưu VP", not "- Lưu: VT"); one is added when missing.
-    """
-    recipients: list[str] = []
-    filing: list[str] = []
-    for raw in items:
-        text = raw.strip().lstrip("-–+ ").rstrip(" ;,.").strip()
-        if not text:
-            continue
-        if text.casefold().startswith("lưu"):
-            filing.append(("Lưu " + text[3:].lstrip(" :")).strip())
-        else:
-            recipients.append(text)
-    lines = [*recipients, *(filing or [DEFAULT_FILING_LINE])]
-    return [f"- {line};" for line in lines[:-1]] + [f"- {lines[-1]}."]

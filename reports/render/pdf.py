@@ -20,7 +20,7 @@ import logging
 import mimetypes
 import multiprocessing.util
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -57,17 +57,22 @@ class PdfRenderError(UserError):
     """The PDF could not be produced (a refused resource, a layout failure)."""
 
 
-def render_pdf(html: str) -> bytes:
-    """Lay out `html` as an A4 PDF and return its bytes (resources confined to templates/)."""
+def render_pdf(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> bytes:
+    """Lay out `html` as an A4 PDF and return its bytes.
+
+    Resources (the stylesheet, fonts) are looked up in `template_dirs` in order (the committee's
+    templates/ first, then the bundled one) and confined to them.
+    """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    stylesheet, font_config = _stylesheet()
-    document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(stub_stylesheet=True))
+    dirs = tuple(Path(d) for d in template_dirs)
+    css, font_config = stylesheet(dirs)
+    document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(dirs, stub_stylesheet=True))
     try:
         with _fixed_font_timestamps():
             pdf = document.write_pdf(
-                stylesheets=[stylesheet],
+                stylesheets=[css],
                 font_config=font_config,
                 # A stable file identifier: the same HTML gives the same bytes (manifest hashes).
                 pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
@@ -102,8 +107,8 @@ def _base_url() -> str:
     return TEMPLATES_DIR.as_uri() + "/"
 
 
-@lru_cache(maxsize=1)
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
+@lru_cache(maxsize=4)
+def stylesheet(template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,)) -> tuple[CSS, FontConfiguration]:
     """style.css parsed once per process, with the FontConfiguration that holds its @font-face fonts."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
@@ -115,7 +120,7 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
     multiprocessing.util.Finalize(None, _release_stylesheet, exitpriority=10)
     css = CSS(
         url=_base_url() + STYLESHEET,
-        url_fetcher=_fetcher(stub_stylesheet=False),
+        url_fetcher=_fetcher(template_dirs, stub_stylesheet=False),
         font_config=font_config,
     )
     return css, font_config
@@ -123,33 +128,51 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
 
 def _release_stylesheet() -> None:
     """Drop the cached stylesheet so its FontConfiguration deletes its temporary font folder now."""
-    _stylesheet.cache_clear()
+    stylesheet.cache_clear()
     gc.collect()
 
 
-@lru_cache(maxsize=2)
-def _fetcher(*, stub_stylesheet: bool) -> Any:
-    return make_fetcher(TEMPLATES_DIR, stub_stylesheet=stub_stylesheet)
+@lru_cache(maxsize=8)
+def _fetcher(template_dirs: tuple[Path, ...], *, stub_stylesheet: bool) -> Any:
+    return make_fetcher(TEMPLATES_DIR, stub_stylesheet=stub_stylesheet, overrides=template_dirs)
 
 
-def make_fetcher(root: Path, *, stub_stylesheet: bool = False) -> Any:
-    """A WeasyPrint URL fetcher serving only files under `root` (stops the rendering otherwise)."""
+def make_fetcher(root: Path, *, stub_stylesheet: bool = False, overrides: Sequence[Path] = ()) -> Any:
+    """A WeasyPrint URL fetcher serving only files under `root` (stops the rendering otherwise).
+
+    URLs are written relative to `root` (the bundled templates/); a file of the same relative path in
+    one of `overrides` (the committee's templates/ first) is served instead, as Jinja's loader does.
+    """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = root.resolve()
-    stylesheet_path = root / STYLESHEET
+    folders = [Path(d).resolve() for d in overrides if Path(d).resolve() != root]
 
     class ConfinedFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"file"}, fail_on_errors=True)
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            path = confined_path(root, url)
+            path = _choose(root, folders, url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            body = b"" if stub_stylesheet and path == stylesheet_path else path.read_bytes()
+            relative = path.relative_to(next(f for f in (*folders, root) if path.is_relative_to(f)))
+            body = b"" if stub_stylesheet and relative == Path(STYLESHEET) else path.read_bytes()
             return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
 
     return ConfinedFetcher()
+
+
+def _choose(root: Path, overrides: Sequence[Path], url: str) -> Path:
+    """The file `url` names under `root`, or its replacement in the first override folder that has it."""
+    parts = urlsplit(url)
+    wanted = Path(url2pathname(parts.path))
+    if parts.scheme == "file" and wanted.is_absolute() and wanted.resolve().is_relative_to(root):
+        relative = wanted.resolve().relative_to(root)
+        for folder in overrides:
+            candidate = (folder / relative).resolve()
+            if candidate.is_relative_to(folder) and candidate.is_file():
+                return candidate
+    return confined_path(root, url)
 
 
 def confined_path(root: Path, url: str) -> Path:

@@ -1,0 +1,117 @@
+"""The document frame: header, number, date, signature and recipients of one Party document.
+
+This is context-side data (settings -> plain values), shared by every document kind. The words around
+it (the document type's name, the subject line's default wording, the draft mark) are the templates'
+(templates/base.html.j2 and its partials); Python only formats what the formatting rules fix: the
+"Số 125-BC/ĐUK" line, the place-and-date line and the Party style of the recipients list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reports import vietnamese as vn
+from reports.settings import Settings, TrinhBay
+
+DOC_TYPE_ABBR = "BC"
+DEFAULT_FILING_LINE = "Lưu VP"
+
+
+@dataclass(frozen=True)
+class Signature:
+    quyen_han: str  # "T/M BAN THƯỜNG VỤ"
+    chuc_vu: str  # "BÍ THƯ"
+    ho_ten: str  # "Nguyễn Văn An"
+
+
+@dataclass(frozen=True)
+class DocumentFrame:
+    """What templates/base.html.j2 and its partials read as `doc` (docs/mau-van-ban.md lists it)."""
+
+    author: str  # <meta name="author">: the issuing body
+    date_iso: str  # <meta name="date">: "2026-12-18"
+    draft: bool  # True: every page carries the draft mark
+    cap_tren: str  # superior body, capitals
+    co_quan: str  # issuing body, capitals
+    ky_hieu: str  # issuer abbreviation: "ĐUK"
+    so_ky_hieu: str  # "Số 125-BC/ĐUK", or a gap to fill by hand
+    dia_danh_ngay: str  # "Hạ Long, ngày 18 tháng 12 năm 2026"
+    ngay: str  # the date inside sentences: "18/12/2026"
+    trich_yeu: str  # the subject line from the settings; "" means the template's own wording
+    can_cu: str  # the opening's basis from the settings ("Thực hiện Hướng dẫn số ..."); "" when not given
+    dau_ket: str  # the closing mark of the body, "./." by default
+    ky: Signature
+    noi_nhan: tuple[str, ...]  # "- X;" ... "- Lưu VP."
+    layout: TrinhBay  # page and paragraph values ([trinh_bay])
+    co_quan_bao_cao: str  # the collective that reports, from ky.quyen_han: "Ban Thường vụ"
+
+
+def make_frame(settings: Settings, *, draft: bool = False, so: str | None = None, trich_yeu: str = "") -> DocumentFrame:
+    """The frame of a document issued under `settings`.
+
+    `so` overrides the document number ("" leaves the blank the văn thư fills in); `trich_yeu`
+    overrides the subject line of the settings.
+    """
+    co_quan = settings.co_quan
+    date = settings.build_date
+    return DocumentFrame(
+        author=co_quan.ten,
+        date_iso=date.isoformat(),
+        draft=draft,
+        cap_tren=co_quan.cap_tren,
+        co_quan=co_quan.ten,
+        ky_hieu=co_quan.ky_hieu,
+        so_ky_hieu=vn.doc_number(settings.van_ban.so if so is None else so, DOC_TYPE_ABBR, co_quan.ky_hieu),
+        dia_danh_ngay=vn.fmt_date_header(co_quan.dia_danh, date),
+        ngay=vn.fmt_date_body(date),
+        trich_yeu=(trich_yeu or settings.van_ban.trich_yeu).strip(),
+        can_cu=settings.van_ban.can_cu.strip(),
+        dau_ket=settings.van_ban.dau_ket,
+        ky=Signature(settings.ky.quyen_han, settings.ky.chuc_vu, settings.ky.ho_ten),
+        noi_nhan=tuple(format_noi_nhan(settings.ky.noi_nhan)),
+        layout=settings.trinh_bay,
+        co_quan_bao_cao=issuing_body(settings.ky.quyen_han),
+    )
+
+
+_COLLECTIVES = {
+    "BAN THƯỜNG VỤ": "Ban Thường vụ",
+    "BAN CHẤP HÀNH": "Ban Chấp hành",
+    "ĐẢNG ỦY": "Đảng ủy",
+    "ĐẢNG UỶ": "Đảng ủy",
+    "CHI BỘ": "Chi bộ",
+    "CHI ỦY": "Chi ủy",
+}
+
+
+def issuing_body(quyen_han: str) -> str:
+    """ "Ban Thường vụ" from "T/M BAN THƯỜNG VỤ": the collective that reports, for the opening."""
+    authority = quyen_han.strip()
+    for prefix in ("T/M ", "K/T ", "T/L "):
+        if authority.upper().startswith(prefix):
+            authority = authority[len(prefix) :]
+    upper = authority.upper()
+    if upper in _COLLECTIVES:
+        return _COLLECTIVES[upper]
+    return authority[:1].upper() + authority[1:].lower() if authority else "Ban Thường vụ"
+
+
+def format_noi_nhan(items: Iterable[str]) -> list[str]:
+    """Recipient lines in Party style: "- X;" each, the filing line "- Lưu ..." last, ending with ".".
+
+    Settings may already carry a dash or a final ";", "," or "."; those are normalised. The filing
+    line takes no colon in Party documents ("- Lưu VP", not "- Lưu: VT"); one is added when missing.
+    """
+    recipients: list[str] = []
+    filing: list[str] = []
+    for raw in items:
+        text = raw.strip().lstrip("-–+ ").rstrip(" ;,.").strip()
+        if not text:
+            continue
+        if text.casefold().startswith("lưu"):
+            filing.append(("Lưu " + text[3:].lstrip(" :")).strip())
+        else:
+            recipients.append(text)
+    lines = [*recipients, *(filing or [DEFAULT_FILING_LINE])]
+    return [f"- {line};" for line in lines[:-1]] + [f"- {lines[-1]}."]

@@ -1,0 +1,93 @@
+"""The document kinds `build` makes, declared in one registry.
+
+A kind says: its name, its template, whether it is made once or once per unit, its output name, and
+the function that builds its context from the aggregated data. The pipeline asks the registry for
+every document to make; nothing else knows the kinds. Adding a kind is one `DocumentKind` here, one
+context function and one template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reports import vietnamese as vn
+from reports.aggregate import Aggregates, aggregate, unit_dataset
+from reports.context import consolidated, unit
+from reports.model import Dataset
+
+UNITS_DIR = "don-vi"
+
+
+@dataclass
+class Aggregated:
+    """The aggregate stage's result: the committee's figures and each included unit's own."""
+
+    dataset: Dataset
+    consolidated: Aggregates
+    units: dict[str, Aggregates]
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return [str(code) for code in self.dataset.figures.index]
+
+
+def aggregate_all(dataset: Dataset) -> Aggregated:
+    units = {code: aggregate(unit_dataset(dataset, code), tables=False) for code in map(str, dataset.figures.index)}
+    return Aggregated(dataset, aggregate(dataset), units)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    template: str
+    per_unit: bool
+    output_stem: Callable[[int, str], str]  # (year, unit code or "") -> path without extension
+    build_context: Callable[[Aggregated, str], Any]  # (aggregated, unit code or "") -> context
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to make: its kind, its unit ("" for a once-made kind), output stem and context."""
+
+    kind: str
+    unit: str
+    stem: str
+    template: str
+    context: Any
+
+
+def _consolidated_context(data: Aggregated, _: str) -> consolidated.ConsolidatedContext:
+    return consolidated.build(data.dataset, data.consolidated)
+
+
+def _unit_context(data: Aggregated, code: str) -> unit.UnitContext:
+    return unit.build(data.dataset, code, data.units[code])
+
+
+CONSOLIDATED = DocumentKind(
+    name="bao-cao-tong-hop",
+    template="bao-cao-tong-hop.html.j2",
+    per_unit=False,
+    output_stem=lambda nam, _: f"bao-cao-tong-hop-{nam}",
+    build_context=_consolidated_context,
+)
+UNIT_REPORT = DocumentKind(
+    name="bao-cao-don-vi",
+    template="bao-cao-don-vi.html.j2",
+    per_unit=True,
+    output_stem=lambda _, code: f"{UNITS_DIR}/{vn.safe_filename(code)}",
+    build_context=_unit_context,
+)
+
+REGISTRY: tuple[DocumentKind, ...] = (CONSOLIDATED, UNIT_REPORT)
+
+
+def documents(data: Aggregated, kinds: tuple[DocumentKind, ...] = REGISTRY) -> Iterator[Document]:
+    """Every document to make, once-made kinds first (the longest tasks start first)."""
+    year = data.dataset.settings.nam
+    for kind in sorted(kinds, key=lambda k: k.per_unit):
+        for code in data.unit_codes if kind.per_unit else [""]:
+            context = kind.build_context(data, code)
+            yield Document(kind.name, code, kind.output_stem(year, code), kind.template, context)
