@@ -3,6 +3,8 @@
     python build_reports.py                       build the bundled sample (data/mau) into output/
     python build_reports.py check FOLDER [--out DIR] [--chi-tiet]
     python build_reports.py build FOLDER [--out DIR] [--draft] [--strict] [--jobs N] [--formats docx,pdf]
+    python build_reports.py templates FOLDER      copy the bundled templates into FOLDER/templates/
+    python build_reports.py bieu-mau FOLDER       write the blank unit form for FOLDER's year and committee
 
 Exit codes: 0 success; 1 the data has errors (or warnings with --strict); 2 bad usage, a missing or
 broken data folder or settings file; 3 a bug in the tool (its traceback goes to a log file, never to
@@ -80,6 +82,13 @@ def make_parser() -> argparse.ArgumentParser:
         "--formats", default="docx,pdf", help="định dạng cần lập, cách nhau bởi dấu phẩy (mặc định: docx,pdf)"
     )
     build.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
+    templates = commands.add_parser(
+        "templates", help="chép các mẫu văn bản vào THU_MUC/templates/ để đơn vị tự sửa câu chữ, bố cục"
+    )
+    templates.add_argument("folder", metavar="THU_MUC", type=Path, help="thư mục bộ dữ liệu")
+    form = commands.add_parser("bieu-mau", help="ghi biểu số liệu trắng (.xlsx) để gửi các đơn vị điền")
+    form.add_argument("folder", metavar="THU_MUC", type=Path, help="thư mục bộ dữ liệu (lấy năm, tên cơ quan)")
+    form.add_argument("--out", type=Path, default=None, help="tệp ghi ra (mặc định: THU_MUC/bieu-so-lieu-don-vi.xlsx)")
     return parser
 
 
@@ -97,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_build(SAMPLE_FOLDER, DEFAULT_OUT, formats="docx,pdf")
         if args.command == "check":
             return run_check(args.folder, args.out, details=args.chi_tiet)
+        if args.command == "templates":
+            return run_templates(args.folder)
+        if args.command == "bieu-mau":
+            return run_blank_form(args.folder, args.out)
         return run_build(
             args.folder,
             args.out,
@@ -114,6 +127,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:
         return _report_bug()
+
+
+def run_templates(folder: Path) -> int:
+    from reports.template_copy import copy_templates
+
+    result = copy_templates(folder)
+    for path in result.copied:
+        print(f"Đã chép: {_show(path)}")
+    for path in result.skipped:
+        print(f"Bỏ qua (đã có, giữ nguyên): {_show(path)}")
+    print(
+        f"Đã chép {len(result.copied)} tệp mẫu vào {_show(result.target)}, bỏ qua {len(result.skipped)} tệp đã có. "
+        "Sửa câu chữ trong các tệp chu-de/*.html.j2; hướng dẫn: docs/mau-van-ban.md."
+    )
+    return EXIT_OK
+
+
+def run_blank_form(folder: Path, out: Path | None) -> int:
+    from reports.forms import write_blank_form
+    from reports.settings import load_settings
+
+    settings = load_settings(folder)
+    target = out or folder / "bieu-so-lieu-don-vi.xlsx"
+    if target.exists():
+        raise UserError(f"Tệp {_show(target)} đã có; không ghi đè. Xóa hoặc đổi tên tệp đó, hoặc chọn --out khác.")
+    try:
+        write_blank_form(target, settings.nam, settings.co_quan.ten)
+    except OSError as exc:
+        raise UserError(f"Không ghi được {_show(target)}: {exc.strerror or exc}.") from exc
+    print(f"Đã ghi biểu số liệu trắng năm {settings.nam}: {_show(target)}")
+    return EXIT_OK
 
 
 def run_check(folder: Path, out: Path, *, details: bool = False) -> int:

@@ -45,6 +45,7 @@ class DocumentFrame:
     noi_nhan: tuple[str, ...]  # "- X;" ... "- Lưu VP."
     layout: TrinhBay  # page and paragraph values ([trinh_bay])
     co_quan_bao_cao: str  # the collective that reports, from ky.quyen_han: "Ban Thường vụ"
+    the_thuc: str  # the formatting profile ([van_ban].the_thuc): "HD36-2018" or "HD05-2026"
 
 
 def make_frame(settings: Settings, *, draft: bool = False, so: str | None = None, trich_yeu: str = "") -> DocumentFrame:
@@ -72,6 +73,7 @@ def make_frame(settings: Settings, *, draft: bool = False, so: str | None = None
         noi_nhan=tuple(format_noi_nhan(settings.ky.noi_nhan)),
         layout=settings.trinh_bay,
         co_quan_bao_cao=issuing_body(settings.ky.quyen_han),
+        the_thuc=settings.van_ban.the_thuc,
     )
 
 

@@ -37,6 +37,11 @@ class CoQuan:
     dia_danh: str
 
 
+# Formatting profiles (domain.md 0.2): 36-HD/VPTW (2018) and its reported successor 05-HD/VPTW (2026, unconfirmed).
+# Both lay pages out the same way as far as is known; templates can tell them apart through `doc.the_thuc`.
+FORMAT_PROFILES: tuple[str, ...] = ("HD36-2018", "HD05-2026")
+
+
 @dataclass(frozen=True)
 class VanBan:
     so: str = ""
@@ -172,6 +177,12 @@ def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
             problems.append(f"'{name}' phải là một bảng [{name}]")
             continue
         tables[name] = _build_table(name, cls, value, problems)
+    van_ban = tables.get("van_ban")
+    if van_ban is not None and van_ban.the_thuc not in FORMAT_PROFILES:
+        problems.append(
+            f"'van_ban.the_thuc' = '{van_ban.the_thuc}' không có; "
+            f"các thể thức được hỗ trợ: {', '.join(FORMAT_PROFILES)}"
+        )
     if problems:
         return None
     return Settings(nam=nam, **tables)  # type: ignore[arg-type]

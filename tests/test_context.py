@@ -1,4 +1,4 @@
-"""Context strings and the rendered HTML of both reports, on the hand-made Dataset of test_aggregate."""
+"""The declared contexts and the sentences the templates make of them, on the hand-made Dataset of test_aggregate."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from test_aggregate import sample_dataset
 
 from reports.aggregate import aggregate, unit_dataset
-from reports.context import consolidated_context, text_blocks, unit_context
+from reports.context import consolidated, unit
+from reports.context.values import Paragraph, paragraphs
 from reports.render.html import render_html
 from reports.settings import ChiTieuNamSau, NoiDung, VanBan
 
@@ -56,6 +57,18 @@ def parse(html: str) -> _Text:
     return parser
 
 
+def consolidated_context(dataset):
+    return consolidated.build(dataset, aggregate(dataset))
+
+
+def unit_context(dataset, code):
+    return unit.build(dataset, code, aggregate(unit_dataset(dataset, code), tables=False))
+
+
+def report_text(context, template: str = "bao-cao-tong-hop.html.j2") -> str:
+    return parse(render_html(template, context)).text
+
+
 @pytest.fixture(scope="module")
 def dataset():
     return sample_dataset()
@@ -63,7 +76,7 @@ def dataset():
 
 @pytest.fixture(scope="module")
 def context(dataset):
-    return consolidated_context(dataset, aggregate(dataset))
+    return consolidated_context(dataset)
 
 
 @pytest.fixture(scope="module")
@@ -71,77 +84,71 @@ def html(context):
     return render_html("bao-cao-tong-hop.html.j2", context)
 
 
-def joined(blocks) -> str:
-    return " ".join(b["text"] for b in blocks)
+@pytest.fixture(scope="module")
+def text(html):
+    return parse(html).text
 
 
-def test_figures_are_formatted_the_vietnamese_way(context):
-    report = context["report"]
-    assert "1.430 lượt học viên" in joined(report["dao_tao"])
-    assert "nữ 172 đồng chí (chiếm 45,03% tổng số đảng viên)" in joined(report["dac_diem"])
-    assert "đảng viên dự bị 21 đồng chí (chiếm 5,5% tổng số đảng viên)" in joined(report["dac_diem"])
-    assert "17/21 tổ chức đảng (80,95%) hoàn thành tốt nhiệm vụ trở lên" in joined(report["xep_loai_to_chuc"])
-    assert "327/364 đồng chí (89,84%) hoàn thành tốt nhiệm vụ trở lên" in joined(report["xep_loai_dang_vien"])
+def test_figures_are_formatted_the_vietnamese_way(text):
+    assert "1.430 lượt học viên" in text
+    assert "nữ 172 đồng chí (chiếm 45,03% tổng số đảng viên)" in text
+    assert "đảng viên dự bị 21 đồng chí (chiếm 5,5% tổng số đảng viên)" in text
+    assert "17/21 tổ chức đảng (80,95%) hoàn thành tốt nhiệm vụ trở lên" in text
+    assert "327/364 đồng chí (89,84%) hoàn thành tốt nhiệm vụ trở lên" in text
 
 
-def test_not_reported_figures_say_how_many_units_reported(context):
-    report = context["report"]
-    assert "2 đảng bộ bộ phận (2/3 đơn vị báo cáo)" in joined(report["dac_diem"])
-    assert "5 đồng chí (2,38%; 1/3 đơn vị báo cáo)" in joined(report["dac_diem"])
-    assert "Số liệu đào tạo, bồi dưỡng do 2/3 đơn vị báo cáo." in joined(report["dao_tao"])
-    assert "kết nạp được 11/14 đảng viên theo chỉ tiêu, đạt 78,57%" in joined(report["ket_nap"])
+def test_not_reported_figures_say_how_many_units_reported(text):
+    assert "2 đảng bộ bộ phận (2/3 đơn vị báo cáo)" in text
+    assert "5 đồng chí (2,38%; 1/3 đơn vị báo cáo)" in text
+    assert "Số liệu đào tạo, bồi dưỡng do 2/3 đơn vị báo cáo." in text
+    assert "kết nạp được 11/14 đảng viên theo chỉ tiêu, đạt 78,57%" in text
 
 
 def test_indicator_nobody_reported_is_never_zero():
     dataset = sample_dataset()
     for code in ("qh_luot", "qh_nu", "qh_duoi_40"):
         dataset.figures[code] = pd.Series(pd.NA, index=dataset.figures.index, dtype="Int64")
-    report = consolidated_context(dataset, aggregate(dataset))["report"]
-    assert joined(report["quy_hoach"]) == "Chưa có đơn vị báo cáo số liệu về quy hoạch cán bộ."
+    text = report_text(consolidated_context(dataset))
+    assert "c) Công tác đào tạo" in text
+    assert "b) Công tác quy hoạch cán bộ Chưa có đơn vị báo cáo số liệu về quy hoạch cán bộ. c)" in text
 
 
-def test_partial_report_names_the_units_left_out(context):
-    text = joined(context["report"]["pham_vi"])
+def test_partial_report_names_the_units_left_out(context, text):
     assert "tổng hợp từ 3/5 đơn vị" in text
     assert "Không tổng hợp (số liệu có lỗi): Chi bộ Liên đoàn Lao động tỉnh." in text
     assert "Chưa báo cáo: Chi bộ Hội Cựu chiến binh tỉnh." in text
-    assert context["doc"]["draft"] == "DỰ THẢO"
+    assert context.doc.draft and context.pham_vi.so_don_vi == 3
+    assert '<meta name="draft" content="DỰ THẢO">' in render_html("bao-cao-tong-hop.html.j2", context)
 
 
 def test_complete_report_has_no_coverage_statement():
     dataset = sample_dataset(draft=False)
     dataset = dataclasses.replace(dataset, units=dataset.units.loc[["DB01", "DB02", "CB01"]], excluded=[], missing=[])
-    context = consolidated_context(dataset, aggregate(dataset))
-    assert context["report"]["pham_vi"] == []
-    assert "tổng hợp từ" not in render_html("bao-cao-tong-hop.html.j2", context)
-    assert context["doc"]["draft"] == ""
+    context = consolidated_context(dataset)
+    assert context.pham_vi.du
+    html = render_html("bao-cao-tong-hop.html.j2", context)
+    assert "tổng hợp từ" not in html
+    assert not context.doc.draft and "DỰ THẢO" not in html
 
 
-def test_units_not_completing_their_tasks_are_named(context):
-    assert "thuộc: Đảng bộ Sở Tài chính (1), Chi bộ Hội Nông dân tỉnh (1)." in joined(
-        context["report"]["xep_loai_to_chuc"]
-    )
+def test_units_not_completing_their_tasks_are_named(text):
+    assert "thuộc: Đảng bộ Sở Tài chính (1), Chi bộ Hội Nông dân tỉnh (1)." in text
 
 
-def test_last_year_comparison_sentences(context):
-    report = context["report"]
-    assert "tăng 12 đảng viên (3,24%) so với năm 2023" in joined(report["dac_diem"])
-    assert "tăng 4 đảng viên (30,77%) so với năm 2023" in joined(report["ket_nap"])
+def test_last_year_comparison_sentences(text):
+    assert "tăng 12 đảng viên (3,24%) so với năm 2023" in text
+    assert "tăng 4 đảng viên (30,77%) so với năm 2023" in text
 
 
 def test_settings_texts_become_paragraphs_and_dash_items():
-    blocks = text_blocks("Đoạn một\ntiếp tục.\n\n- Ý thứ nhất;\n- Ý thứ hai\n  còn tiếp.\n\nĐoạn cuối.")
-    assert blocks == [
-        {"cls": "", "lead": "", "text": "Đoạn một tiếp tục."},
-        {"cls": "dash", "lead": "", "text": "- Ý thứ nhất;"},
-        {"cls": "dash", "lead": "", "text": "- Ý thứ hai còn tiếp."},
-        {"cls": "", "lead": "", "text": "Đoạn cuối."},
-    ]
-    assert text_blocks("  ", "những thuận lợi")[0] == {
-        "cls": "placeholder",
-        "lead": "",
-        "text": "[Phần do người soạn thảo viết: những thuận lợi]",
-    }
+    blocks = paragraphs("Đoạn một\ntiếp tục.\n\n- Ý thứ nhất;\n- Ý thứ hai\n  còn tiếp.\n\nĐoạn cuối.")
+    assert blocks == (
+        Paragraph("Đoạn một tiếp tục."),
+        Paragraph("- Ý thứ nhất;", dash=True),
+        Paragraph("- Ý thứ hai còn tiếp.", dash=True),
+        Paragraph("Đoạn cuối."),
+    )
+    assert paragraphs("  ") == ()
 
 
 def test_settings_texts_targets_and_opening_are_used():
@@ -153,30 +160,34 @@ def test_settings_texts_targets_and_opening_are_used():
         van_ban=VanBan(can_cu="Thực hiện Hướng dẫn số 25-HD/BTCTW ngày 10/10/2024 của Ban Tổ chức Trung ương"),
     )
     dataset = dataclasses.replace(dataset, settings=settings)
-    report = consolidated_context(dataset, aggregate(dataset))["report"]
-    assert report["uu_diem"] == [{"cls": "", "lead": "", "text": "Đoàn kết, thống nhất."}]
-    assert report["han_che"][0]["cls"] == "placeholder"
-    assert [b["text"] for b in report["muc_tieu"][1:]] == [
-        "- Kết nạp từ 20 đảng viên mới trở lên;",
-        "- Có từ 85% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên.",
-    ]
-    assert joined(report["mo_dau"]).startswith("Thực hiện Hướng dẫn số 25-HD/BTCTW ngày 10/10/2024 của Ban Tổ")
-    assert joined(report["mo_dau"]).endswith("Ban Thường vụ báo cáo tổng kết công tác xây dựng Đảng năm 2024 "
-                                             "và phương hướng, nhiệm vụ năm 2025 như sau:")  # fmt: skip
+    html = render_html("bao-cao-tong-hop.html.j2", consolidated_context(dataset))
+    text = parse(html).text
+    assert "1. Ưu điểm Đoàn kết, thống nhất. 2." in text
+    assert '<p class="placeholder">[Phần do người soạn thảo viết: những hạn chế, khuyết điểm trong năm]</p>' in html
+    assert (
+        "Phấn đấu trong năm 2025: - Kết nạp từ 20 đảng viên mới trở lên; "
+        "- Có từ 85% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên."
+    ) in text
+    assert (
+        "-----  Thực hiện Hướng dẫn số 25-HD/BTCTW ngày 10/10/2024 của Ban Tổ chức Trung ương, Ban Thường vụ báo cáo "
+        "tổng kết công tác xây dựng Đảng năm 2024 và phương hướng, nhiệm vụ năm 2025 như sau:"
+    ).replace("  ", " ") in text
 
 
-def test_appendix_rows_keep_units_left_out_without_zeros(context):
-    rows = context["report"]["phu_luc"]["movement"]["rows"]
-    assert [r["ten"] for r in rows if r["kind"] == "group"] == ["Khối Nhà nước", "Khối Đảng, đoàn thể"]
-    by_code = {r["code"]: r for r in rows if r["kind"] == "unit"}
-    assert by_code["DB01"]["cells"] == ["200", "10", "5", "0", "1", "1", "0", "0", "3", "210"]
-    assert (by_code["CB02"]["note"], by_code["CB02"]["cells"]) == ("Không tổng hợp (có lỗi)", [])
-    assert (by_code["CB03"]["note"], by_code["CB03"]["cells"]) == ("Chưa báo cáo", [])
+def test_appendix_rows_keep_units_left_out_without_zeros(context, text):
+    rows = context.phu_luc.tang_giam.rows
+    assert [r.ten for r in rows if r.loai == "group"] == ["Khối Nhà nước", "Khối Đảng, đoàn thể"]
+    by_code = {r.ma: r for r in rows if r.loai == "unit"}
+    assert by_code["DB01"].so_lieu == (200, 10, 5, 0, 1, 1, 0, 0, 3, 210)
+    assert (by_code["CB02"].trang_thai, by_code["CB02"].so_lieu) == ("excluded", ())
+    assert (by_code["CB03"].trang_thai, by_code["CB03"].so_lieu) == ("missing", ())
     total = rows[-1]
-    assert (total["kind"], total["ten"]) == ("total", "Tổng cộng (3/5 đơn vị)")
-    assert total["cells"][0] == "370" and total["cells"][-1] == "382"
-    index = context["report"]["phu_luc"]["rating"]["index"]
-    assert index[:3] == ["1", "2", "3=4+5+6+7"] and index[7] == "8=9+10+11+12"
+    assert total.loai == "total" and total.so_lieu[0] == 370 and total.so_lieu[-1] == 382
+    assert "Chi bộ Liên đoàn Lao động tỉnh Không tổng hợp (có lỗi)" in text
+    assert "Chi bộ Hội Cựu chiến binh tỉnh Chưa báo cáo" in text
+    assert "Tổng cộng (3/5 đơn vị) 370 " in text
+    index = context.phu_luc.xep_loai.chi_so_cot
+    assert index[:3] == ("1", "2", "3=4+5+6+7") and index[7] == "8=9+10+11+12"
 
 
 def test_rendered_report_states_every_contract_figure(html):
@@ -262,16 +273,11 @@ def test_html_stays_in_the_documented_subset(html):
 
 
 def test_unit_report(dataset):
-    context = unit_context(dataset, "DB01", aggregate(unit_dataset(dataset, "DB01")))
-    assert context["doc"]["trich_yeu"] == "số liệu công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Tài chính"
-    assert context["report"]["so_sanh"][0] == {
-        "label": "Đảng viên cuối năm",
-        "truoc": "200",
-        "nay": "210",
-        "chenh_lech": "+10",
-    }
-    text = parse(render_html("bao-cao-don-vi.html.j2", context)).text
+    context = unit_context(dataset, "DB01")
+    text = report_text(context, "bao-cao-don-vi.html.j2")
     for phrase in (
+        "BÁO CÁO số liệu công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Tài chính",
+        "Đảng viên cuối năm 200 210 +10",
         "Đảng bộ Sở Tài chính là đảng bộ cơ sở, có 2 đảng bộ bộ phận và 10 chi bộ trực thuộc.",
         "đến cuối năm có 210 đồng chí",
         "Có 11/13 tổ chức đảng (84,62%) hoàn thành tốt nhiệm vụ trở lên.",
@@ -291,18 +297,18 @@ def test_unit_report_without_texts_ends_its_last_section_with_the_closing_mark(d
         if code in no_texts.columns:
             no_texts[code] = None
     quiet = replace(dataset, figures=no_texts)
-    context = unit_context(quiet, "DB01", aggregate(unit_dataset(quiet, "DB01")))
-    assert context["report"]["y_kien"] == []
-    text = parse(render_html("bao-cao-don-vi.html.j2", context)).text
+    context = unit_context(quiet, "DB01")
+    assert not any(context.y_kien.values())
+    text = report_text(context, "bao-cao-don-vi.html.j2")
     assert "Ý KIẾN CỦA ĐƠN VỊ" not in text
-    assert context["report"]["kiem_tra"][-1]["text"].endswith("./.")
+    assert text.count("./.") == 1 and "./. Nơi nhận:" in text
 
 
 def test_unit_report_without_last_year_or_texts():
     dataset = sample_dataset(last_year=False)
-    context = unit_context(dataset, "DB02", aggregate(unit_dataset(dataset, "DB02")))
-    assert context["report"]["so_sanh"] == []
-    text = parse(render_html("bao-cao-don-vi.html.j2", context)).text
+    context = unit_context(dataset, "DB02")
+    assert not context.f.co_nam_truoc
+    text = report_text(context, "bao-cao-don-vi.html.j2")
     assert "SO VỚI NĂM" not in text
     assert "I- TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN" in text
     assert "V- Ý KIẾN CỦA ĐƠN VỊ" in text

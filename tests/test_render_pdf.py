@@ -18,14 +18,14 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from reports.document import Signature, format_noi_nhan, make_frame
 from reports.errors import UserError
 from reports.render.html import (
-    TEMPLATES_DIR,
+    BundledTemplateError,
     TemplateError,
+    TemplateSet,
     balance_lines,
-    format_noi_nhan,
     get_environment,
-    make_doc,
     render_html,
 )
 from reports.render.pdf import PdfRenderError, render_pdf
@@ -61,7 +61,7 @@ def make_settings(**changes: Any) -> Settings:
 def demo_context(settings: Settings, *, draft: bool = False, filler: int = 12) -> dict[str, Any]:
     rows = [{"ten": f"Đảng bộ Sở số {i}", "dau": 100 + i, "cuoi": 101 + i} for i in range(30)]
     return {
-        "doc": make_doc(settings, draft=draft),
+        "doc": make_frame(settings, draft=draft),
         "nam": settings.nam,
         "so_dv": 12345,
         "so_dv_change": 12,
@@ -70,12 +70,11 @@ def demo_context(settings: Settings, *, draft: bool = False, filler: int = 12) -
     }
 
 
-def demo_env() -> Any:
-    return get_environment((str(TEMPLATES_DIR), str(TEST_TEMPLATES)))
+DEMO = TemplateSet(user_dir=str(TEST_TEMPLATES))
 
 
 def render_demo(settings: Settings, *, draft: bool = False, filler: int = 12) -> str:
-    return render_html("demo.html.j2", demo_context(settings, draft=draft, filler=filler), environment=demo_env())
+    return render_html("demo.html.j2", demo_context(settings, draft=draft, filler=filler), DEMO)
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -100,35 +99,34 @@ def draft_pdf() -> bytes:
 # --- the document frame ----------------------------------------------------------------------------
 
 
-def test_make_doc_shape() -> None:
-    doc = make_doc(make_settings(), draft=False)
-    assert doc["so_ky_hieu"] == "Số 125-BC/ĐUK"
-    assert doc["dia_danh_ngay"] == "Hạ Long, ngày 18 tháng 12 năm 2026"
-    assert doc["date_iso"] == "2026-12-18"
-    assert doc["draft"] == ""
-    assert doc["doc_type"] == "BÁO CÁO"
-    assert doc["cap_tren"] == "ĐẢNG BỘ TỈNH QUẢNG NINH"
-    assert doc["co_quan"] == doc["author"] == "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"
-    assert doc["trich_yeu"] == "tổng kết công tác xây dựng Đảng năm 2026 và phương hướng, nhiệm vụ năm 2027"
-    assert doc["title"] == "Báo cáo " + doc["trich_yeu"]
-    assert doc["ky"] == {"quyen_han": "T/M BAN THƯỜNG VỤ", "chuc_vu": "BÍ THƯ", "ho_ten": "Nguyễn Văn An"}
-    assert doc["layout"]["le_trai_mm"] == 30.0 and doc["layout"]["gian_dong_pt"] == 18.0
-    assert doc["noi_nhan"] == [
+def test_frame_shape() -> None:
+    doc = make_frame(make_settings(), draft=False)
+    assert doc.so_ky_hieu == "Số 125-BC/ĐUK"
+    assert doc.dia_danh_ngay == "Hạ Long, ngày 18 tháng 12 năm 2026"
+    assert doc.date_iso == "2026-12-18" and doc.ngay == "18/12/2026"
+    assert not doc.draft
+    assert doc.cap_tren == "ĐẢNG BỘ TỈNH QUẢNG NINH"
+    assert doc.co_quan == doc.author == "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"
+    assert doc.trich_yeu == ""  # the template's own wording is used
+    assert doc.co_quan_bao_cao == "Ban Thường vụ"
+    assert doc.ky == Signature("T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Nguyễn Văn An")
+    assert doc.layout.le_trai_mm == 30.0 and doc.layout.gian_dong_pt == 18.0
+    assert doc.noi_nhan == (
         "- Ban Thường vụ Tỉnh ủy (để b/c);",
         "- Ban Tổ chức Tỉnh ủy (để b/c);",
         "- Các đảng bộ, chi bộ cơ sở;",
         "- Lưu Văn phòng Đảng ủy Khối.",
-    ]
-    assert make_doc(make_settings(), draft=True)["draft"] == "DỰ THẢO"
+    )
+    assert make_frame(make_settings(), draft=True).draft
 
 
-def test_make_doc_subject_and_blank_number() -> None:
+def test_frame_subject_and_blank_number() -> None:
     settings = make_settings(van_ban=VanBan(so="", ngay=dt.date(2026, 2, 3), trich_yeu="sơ kết 6 tháng"))
-    doc = make_doc(settings, draft=False)
-    assert doc["trich_yeu"] == "sơ kết 6 tháng"
-    assert doc["so_ky_hieu"] == "Số" + NBSP * 6 + "-BC/ĐUK"
-    assert doc["dia_danh_ngay"] == "Hạ Long, ngày 03 tháng 02 năm 2026"
-    assert make_doc(settings, trich_yeu="về riêng đơn vị", draft=False)["trich_yeu"] == "về riêng đơn vị"
+    doc = make_frame(settings, draft=False)
+    assert doc.trich_yeu == "sơ kết 6 tháng"
+    assert doc.so_ky_hieu == "Số" + NBSP * 6 + "-BC/ĐUK"
+    assert doc.dia_danh_ngay == "Hạ Long, ngày 03 tháng 02 năm 2026"
+    assert make_frame(settings, trich_yeu="về riêng đơn vị", draft=False).trich_yeu == "về riêng đơn vị"
 
 
 def test_format_noi_nhan_normalises_party_style() -> None:
@@ -153,9 +151,11 @@ def test_balance_lines() -> None:
 def test_environment_is_built_once_with_filters() -> None:
     env = get_environment()
     assert env is get_environment()
-    assert {"so", "pct", "share", "change", "ngay_header", "ngay", "roman", "thu"} <= set(env.filters)
-    template = env.from_string("{{ 1234 | so }} {{ 92.105 | pct }} {{ 35 | share(38, 'đồng chí') }}")
-    assert template.render() == "1.234 92,11% 35/38 đồng chí (92,11%)"
+    assert {"so", "pct", "share", "x_tren_y", "ngay_header", "ngay", "roman", "thu", "dau_ket"} <= set(env.filters)
+    template = env.from_string("{{ 1234 | so }} {{ 92.105 | pct }} {{ 35 | share(38, 'đồng chí') }} {{ 7 | so }}")
+    assert template.render() == "1.234 92,11% 35/38 đồng chí (92,11%) 7"
+    padded = get_environment(TemplateSet(leading_zero=True, decimals=1))
+    assert padded.from_string("{{ 7 | so }} {{ 12 | so }} {{ 92.15 | pct }}").render() == "07 12 92,2%"
 
 
 def test_html_escapes_values_and_follows_the_subset(demo_html: str) -> None:
@@ -177,18 +177,25 @@ def test_html_escapes_values_and_follows_the_subset(demo_html: str) -> None:
     ],
 )
 def test_template_errors_name_file_and_line(template: str, line: int, words: str) -> None:
-    context = {"doc": make_doc(make_settings(), draft=False), "none_value": None}
+    context = {"doc": make_frame(make_settings(), draft=False), "none_value": None}
     with pytest.raises(TemplateError) as caught:
-        render_html(template, context, environment=demo_env())
+        render_html(template, context, DEMO)
     error = caught.value
-    assert isinstance(error, UserError)
-    assert error.template == template and error.line == line
+    assert isinstance(error, UserError) and error.exit_code == 2
+    assert error.template == str(TEST_TEMPLATES / template) and error.line == line
     assert f"{template}, dòng {line}" in error.message and words in error.message
 
 
-def test_missing_template_is_a_template_error() -> None:
+def test_errors_in_bundled_templates_are_bugs() -> None:
+    context = {"doc": make_frame(make_settings(), draft=False), "none_value": None}
+    bundled_only = TemplateSet()
+    with pytest.raises(BundledTemplateError, match=r"khong-co\.html\.j2"):
+        render_html("khong-co.html.j2", {}, bundled_only)
     with pytest.raises(TemplateError, match=r"khong-co\.html\.j2"):
-        render_html("khong-co.html.j2", {})
+        render_html("khong-co.html.j2", {}, DEMO)
+    with pytest.raises(BundledTemplateError, match="is undefined"):
+        render_html("base.html.j2", {k: v for k, v in context.items() if k != "doc"}, bundled_only)
+    assert not issubclass(BundledTemplateError, UserError)
 
 
 def test_templates_never_receive_dataframes() -> None:

@@ -37,7 +37,9 @@ class Rendered:
     files: dict[str, bytes]  # format -> bytes
 
 
-def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED, layout: Any = None) -> dict[str, bytes]:
+def to_formats(
+    html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED, layout: Any = None
+) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if "docx" in formats:
         from reports.render.docx import render_docx

@@ -52,7 +52,8 @@ class TemplateSet:
     @classmethod
     def for_folder(cls, data_folder: Path | None, *, decimals: int = 2, leading_zero: bool = False) -> TemplateSet:
         user = data_folder / USER_TEMPLATES if data_folder is not None else None
-        return cls(str(user.resolve()) if user and user.is_dir() else None, decimals=decimals, leading_zero=leading_zero)
+        found = str(user.resolve()) if user and user.is_dir() else None
+        return cls(found, decimals=decimals, leading_zero=leading_zero)
 
 
 BUNDLED = TemplateSet()
@@ -82,8 +83,21 @@ def get_environment(templates: TemplateSet = BUNDLED) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
-    env.filters.update(_filters(templates))
+    env.filters.update({name: _strict(f) for name, f in _filters(templates).items()})
     return env
+
+
+def _strict(function: Any) -> Any:
+    """A filter that fails with Jinja's own "'x' is undefined" when given an undefined name."""
+
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()
+        return function(value, *args, **kwargs)
+
+    checked.__name__ = getattr(function, "__name__", "filter")
+    checked.__doc__ = function.__doc__
+    return checked
 
 
 def _filters(templates: TemplateSet) -> dict[str, Any]:
@@ -165,18 +179,28 @@ def _error(templates: TemplateSet, exc: Exception, filename: str, line: int | No
     where = f"{shown}, dòng {line}" if line else shown
     detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     if user is not None and path.is_absolute() and path.resolve().is_relative_to(user.resolve()):
-        message = f"Mẫu văn bản của đơn vị có lỗi: {user / shown}, dòng {line}: {_explain(detail)}"
+        message = f"Mẫu văn bản của đơn vị có lỗi: {user / shown}, dòng {line}: {_explain(exc, detail)}"
         return TemplateError(message, template=str(user / shown), line=line)
+    if user is not None and isinstance(exc, jinja2.TemplateError):
+        # Bundled templates are tested without a committee's folder; failing beside one, they most
+        # likely call a macro or name that the committee's copy of a shared file no longer has.
+        message = (
+            f"Mẫu văn bản {where} (kèm theo công cụ) không dựng được cùng các mẫu đã sửa trong {user}: "
+            f"{_explain(exc, detail)}. Kiểm tra các tệp đã sửa có còn đủ các macro và tên mà mẫu này dùng."
+        )
+        return TemplateError(message, template=shown, line=line)
     return BundledTemplateError(f"Lỗi trong mẫu văn bản kèm theo công cụ {where}: {detail}")
 
 
-def _explain(detail: str) -> str:
-    """Jinja's English messages for the three mistakes a clerk's IT person makes, in Vietnamese."""
-    if "is undefined" in detail:
+def _explain(exc: Exception, detail: str) -> str:
+    """Jinja's English messages for the mistakes a clerk's IT person makes, explained in Vietnamese."""
+    if isinstance(exc, jinja2.UndefinedError) or "is undefined" in detail:
         return f"tên không có trong dữ liệu của mẫu ({detail}); xem docs/mau-van-ban.md"
     if "No filter named" in detail:
         return f"bộ lọc không tồn tại ({detail}); xem danh sách bộ lọc trong docs/mau-van-ban.md"
-    return f"sai cú pháp hoặc lỗi khi dựng mẫu ({detail})"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"sai cú pháp ({detail})"
+    return f"lỗi khi dựng mẫu ({type(exc).__name__}: {detail})"
 
 
 def _template_frame(exc: BaseException, templates: TemplateSet) -> tuple[str | None, int | None]:
@@ -275,4 +299,3 @@ def balance_lines(text: str, max_chars: int) -> str:
 def lines(text: str) -> Markup:
     """Escape `text` and turn its "\n" into <br> (names broken on purpose by `balance_lines`)."""
     return Markup("<br>").join(escape(part) for part in str(text).split("\n"))
-
