@@ -7,5 +7,16 @@
 
 from reports.charts.spec import KINDS, ChartSpec, ChartSpecError, Series
 from reports.charts.svg import chart_svg
+from reports.charts.word import add_chart, attach_chart, chart_part, inline_xml
 
-__all__ = ["KINDS", "ChartSpec", "ChartSpecError", "Series", "chart_svg"]
+__all__ = [
+    "KINDS",
+    "ChartSpec",
+    "ChartSpecError",
+    "Series",
+    "add_chart",
+    "attach_chart",
+    "chart_part",
+    "chart_svg",
+    "inline_xml",
+]

@@ -30,9 +30,11 @@ PALETTE = (
     SeriesStyle("#1F3864", "#FFFFFF", "#1F3864", dash="", word_dash="solid", marker="circle"),
     SeriesStyle("#7F9FD3", "#000000", "#5B7DB8", dash="6 3", word_dash="dash", marker="square"),
     SeriesStyle("#D9E2F3", "#000000", "#404040", dash="1.5 2", word_dash="sysDot", marker="triangle"),
-    SeriesStyle("#FFFFFF", "#000000", "#1F3864", hatch="#1F3864", dash="8 3 2 3", word_dash="dashDot", marker="diamond"),
+    SeriesStyle(
+        "#FFFFFF", "#000000", "#1F3864", hatch="#1F3864", dash="8 3 2 3", word_dash="dashDot", marker="diamond"
+    ),
     SeriesStyle("#595959", "#FFFFFF", "#595959", dash="10 4", word_dash="lgDash", marker="circle"),
-    SeriesStyle("#FFFFFF", "#000000", "#595959", hatch="#595959", dash="3 3", word_dash="sysDash", marker="square"),
+    SeriesStyle("#FFFFFF", "#000000", "#595959", "#595959", "3 3", "sysDash", "square"),
 )
 
 

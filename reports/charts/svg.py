@@ -221,8 +221,7 @@ def _legend(canvas: _Canvas, names: Iterable[str], box: _Box, kind: str) -> _Box
 def _line_key(canvas: _Canvas, x: float, y: float, width: float, style: SeriesStyle) -> None:
     dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
     canvas.raw(
-        f'<path d="M{_n(x)},{_n(y)} H{_n(x + width)}" fill="none" stroke="{style.line}" '
-        f'stroke-width="1.5"{dash}/>'
+        f'<path d="M{_n(x)},{_n(y)} H{_n(x + width)}" fill="none" stroke="{style.line}" stroke-width="1.5"{dash}/>'
     )
     _marker(canvas, x + width / 2, y, style)
 
@@ -381,10 +380,12 @@ def _marker(canvas: _Canvas, x: float, y: float, style: SeriesStyle) -> None:
     r = 3.0
     if style.marker == "square":
         shape = f'<rect x="{_n(x - r)}" y="{_n(y - r)}" width="{_n(2 * r)}" height="{_n(2 * r)}"'
-    elif style.marker == "triangle":
-        shape = f'<path d="M{_n(x)},{_n(y - r * 1.2)} L{_n(x + r)},{_n(y + r * 0.8)} L{_n(x - r)},{_n(y + r * 0.8)} Z"'
-    elif style.marker == "diamond":
-        shape = f'<path d="M{_n(x)},{_n(y - r * 1.3)} L{_n(x + r)},{_n(y)} L{_n(x)},{_n(y + r * 1.3)} L{_n(x - r)},{_n(y)} Z"'
+    elif style.marker in ("triangle", "diamond"):
+        corners = (
+            ((0, -1.2), (1, 0.8), (-1, 0.8)) if style.marker == "triangle" else ((0, -1.3), (1, 0), (0, 1.3), (-1, 0))
+        )
+        d = " L".join(f"{_n(x + dx * r)},{_n(y + dy * r)}" for dx, dy in corners)
+        shape = f'<path d="M{d} Z"'
     else:
         shape = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"'
     canvas.raw(f'{shape} fill="{fill}" stroke="{INK}" stroke-width="0.5"/>')
@@ -394,6 +395,7 @@ def _marker(canvas: _Canvas, x: float, y: float, style: SeriesStyle) -> None:
 
 
 def _bar(canvas: _Canvas, spec: ChartSpec, box: _Box) -> None:
+    """Horizontal bars, the first category at the bottom and each group's first series lowest (as Word draws)."""
     scale = _scale(spec)
     tick_labels = [_tick_label(spec, t) for t in scale.ticks]
     wrapped = [wrap(c, box.width * 0.3, LABEL_SIZE) for c in spec.categories]
@@ -414,9 +416,9 @@ def _bar(canvas: _Canvas, spec: ChartSpec, box: _Box) -> None:
         x = plot.left + scale.frac(float(tick)) * plot.width
         canvas.line(x, plot.top, x, plot.bottom, GRID, 0.5)
         canvas.text(x, plot.bottom + LABEL_SIZE + 2, label)
-    band = plot.height / len(spec.categories)
+    count, band = len(spec.categories), plot.height / len(spec.categories)
     for i, lines in enumerate(wrapped):
-        first_top = plot.top + band * (i + 0.5) - len(lines) * LABEL_SIZE * LINE_GAP / 2
+        first_top = plot.top + band * (count - i - 0.5) - len(lines) * LABEL_SIZE * LINE_GAP / 2
         canvas.lines(plot.left - 5, first_top, lines, anchor="end")
     bar_h = band * 0.75 / len(spec.series)
     zero = plot.left + scale.frac(0) * plot.width
@@ -425,7 +427,7 @@ def _bar(canvas: _Canvas, spec: ChartSpec, box: _Box) -> None:
         for i, value in enumerate(series.values):
             if value is None:
                 continue
-            y = plot.top + band * i + band * 0.125 + bar_h * s_index
+            y = plot.top + band * (count - 1 - i) + band * 0.125 + bar_h * (len(spec.series) - 1 - s_index)
             x = plot.left + scale.frac(value) * plot.width
             canvas.rect(min(x, zero), y, abs(x - zero), bar_h, style)
             anchor, label_x = ("start", x + 3) if value >= 0 else ("end", x - 3)
