@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -226,6 +227,11 @@ def test_docx_chart_parts_hold_the_spec_numbers_in_cache_and_workbook() -> None:
             assert categories == list(spec.categories)
 
 
+def _column(sheet: Any, ser: etree._Element, formula_path: str) -> list[object]:
+    """The cells of the range the series' formula names."""
+    return [cell.value for row in sheet[_cell(ser.findtext(formula_path, namespaces=C))] for cell in row]
+
+
 def _cell(ref: str) -> str:
     """ "Sheet1!$B$2:$B$4" -> "B2:B4" (the sheet is checked by opening "Sheet1")."""
     return ref.split("!")[1].replace("$", "")
@@ -248,8 +254,8 @@ def test_docx_charts_open_in_libreoffice(tmp_path: Path) -> None:
     source.write_bytes(_docx_with_charts(specs))
     profile = (tmp_path / "lo-profile").as_uri()  # own profile: no clash with another soffice running
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-        + [str(source)],
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(source)],
         check=True,
         capture_output=True,
         timeout=180,
