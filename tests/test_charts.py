@@ -253,9 +253,9 @@ def test_docx_charts_open_in_libreoffice(tmp_path: Path) -> None:
     source = tmp_path / "bieu-do.docx"
     source.write_bytes(_docx_with_charts(specs))
     profile = (tmp_path / "lo-profile").as_uri()  # own profile: no clash with another soffice running
+    command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(tmp_path), str(source)],
+        [*command, "--outdir", str(tmp_path), str(source)],
         check=True,
         capture_output=True,
         timeout=180,
