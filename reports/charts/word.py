@@ -1,11 +1,9 @@
-"""ChartSpec -> a native Word chart: the chart part XML (c:chartSpace) and its embedded workbook.
+"""ChartSpec -> a native Word chart: the chart part, its embedded workbook, and the drawing in a run.
 
-python-docx has no chart API; python-pptx writes the same DrawingML chart XML for PowerPoint, so its
-`CategoryChartData` writes the plot (series, c:strCache/c:numCache filled, so the chart shows before
-Word refreshes anything) and its chart object model sets title, legend, axes, labels and fills. What
-is Word-specific lives here: the Times New Roman text in Vietnamese, `c:externalData` pointing at the
-embedded workbook (so "Edit Data" opens the figures), the parts and relationships inside the DOCX
-package, and the inline drawing that places the chart in a run.
+python-docx has no chart API. The chart XML (c:chartSpace) is written with python-pptx in chartxml.py,
+which only this module's `chart_xml` imports, so a PDF-only build never loads python-pptx. Here: the
+number format codes, the workbook that Word's "Edit Data" opens, the parts and relationships inside the
+DOCX package (`attach_chart`), and the inline drawing that places the chart in a run (`inline_xml`).
 
 The workbook is written here with XlsxWriter (not python-pptx's writer) so that its creation date is
 fixed and the same spec gives the same bytes; its layout is python-pptx's (categories in column A
@@ -16,20 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING, Any
-
-from lxml import etree
-from pptx.chart.chart import Chart
-from pptx.chart.data import CategoryChartData
-from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_DATA_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.chart import XL_TICK_LABEL_POSITION as XL_TICK_LABEL
-from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_PATTERN
-from pptx.oxml import parse_xml as pptx_parse_xml
-from pptx.util import Pt
+from typing import TYPE_CHECKING
 
 from reports.charts.spec import ChartSpec
-from reports.charts.style import GRID, WORD_FONT, SeriesStyle, series_style
 
 if TYPE_CHECKING:
     import docx.document
@@ -51,30 +38,7 @@ XLSX_PARTNAME = "/word/embeddings/Microsoft_Excel_Worksheet_%d.xlsx"
 WORKBOOK_REL_ID = "rId1"  # the first (only) relationship of a new chart part
 EMU_PER_MM = 36000
 WORKBOOK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-LANG = "vi-VN"
 VI_COUNT_FORMAT = r"[>=1000000]#\.###\.###;[>=1000]#\.###;0"
-
-_CHART_TYPES = {
-    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
-    "stacked_column": XL_CHART_TYPE.COLUMN_STACKED,
-    "line": XL_CHART_TYPE.LINE_MARKERS,
-    "pie": XL_CHART_TYPE.PIE,
-}
-_DASHES = {
-    "solid": MSO_LINE_DASH_STYLE.SOLID,
-    "dash": MSO_LINE_DASH_STYLE.DASH,
-    "sysDot": MSO_LINE_DASH_STYLE.ROUND_DOT,
-    "dashDot": MSO_LINE_DASH_STYLE.DASH_DOT,
-    "lgDash": MSO_LINE_DASH_STYLE.LONG_DASH,
-    "sysDash": MSO_LINE_DASH_STYLE.SQUARE_DOT,
-}
-_MARKERS = {
-    "circle": XL_MARKER_STYLE.CIRCLE,
-    "square": XL_MARKER_STYLE.SQUARE,
-    "triangle": XL_MARKER_STYLE.TRIANGLE,
-    "diamond": XL_MARKER_STYLE.DIAMOND,
-}
 
 
 def number_format(spec: ChartSpec) -> str:
@@ -104,141 +68,10 @@ def chart_part(spec: ChartSpec, workbook_rel_id: str = WORKBOOK_REL_ID) -> tuple
 
 
 def chart_xml(spec: ChartSpec, workbook_rel_id: str = WORKBOOK_REL_ID) -> bytes:
-    data = CategoryChartData(number_format=number_format(spec))
-    data.categories = list(spec.categories)
-    for series in spec.series:
-        data.add_series(series.name, list(series.values))
-    chart_space = pptx_parse_xml(data.xml_bytes(_CHART_TYPES[spec.kind]))
-    chart = Chart(chart_space, None)
-    _text_defaults(chart, chart_space)
-    _title(chart, spec)
-    _legend(chart, spec)
-    _plot(chart, spec)
-    if spec.kind != "pie":
-        _axes(chart, spec)
-    _gaps_not_zero(chart_space)
-    chart_space.get_or_add_externalData().rId = workbook_rel_id
-    return etree.tostring(chart_space, encoding="UTF-8", xml_declaration=True, standalone=True)
+    """The chart part's XML (python-pptx is imported here, so a PDF-only build never loads it)."""
+    from reports.charts.chartxml import build_chart_xml
 
-
-def _text_defaults(chart: Any, chart_space: Any) -> None:
-    """Times New Roman, Vietnamese, 10 pt for every text of the chart; square corners (Word's default is round)."""
-    chart.font.name = WORD_FONT
-    chart.font.size = Pt(10)
-    def_rpr = chart_space.txPr.find(f".//{{{A_NS}}}defRPr")
-    def_rpr.set("lang", LANG)
-    for tag in ("cs", "ea"):
-        etree.SubElement(def_rpr, f"{{{A_NS}}}{tag}", typeface=WORD_FONT)
-    for tag in ("lang", "roundedCorners"):
-        for old in chart_space.findall(f"{{{C_NS}}}{tag}"):
-            chart_space.remove(old)
-    first = 1 if chart_space[0].tag == f"{{{C_NS}}}date1904" else 0  # schema order: date1904, lang, roundedCorners
-    chart_space.insert(first, etree.Element(f"{{{C_NS}}}roundedCorners", val="0"))
-    chart_space.insert(first, etree.Element(f"{{{C_NS}}}lang", val=LANG))
-
-
-def _title(chart: Any, spec: ChartSpec) -> None:
-    if not spec.title:
-        chart.has_title = False
-        return
-    chart.has_title = True
-    frame = chart.chart_title.text_frame
-    frame.text = spec.title
-    font = frame.paragraphs[0].runs[0].font
-    font.bold, font.size, font.name = True, Pt(12), WORD_FONT
-
-
-def _legend(chart: Any, spec: ChartSpec) -> None:
-    chart.has_legend = spec.kind == "pie" or len(spec.series) > 1
-    if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-
-
-def _plot(chart: Any, spec: ChartSpec) -> None:
-    plot = chart.plots[0]
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = number_format(spec)
-    labels.number_format_is_linked = False
-    labels.font.size = Pt(9)
-    labels.show_value = True
-    if spec.kind == "pie":
-        plot.vary_by_categories = True
-        labels.show_percentage = False  # one number format serves both: the value's would print 0,14 as 0
-        labels.position = XL_DATA_LABEL_POSITION.OUTSIDE_END
-        for index, point in enumerate(plot.series[0].points):
-            _fill(point.format, series_style(index))
-        return
-    labels.position = {
-        "column": XL_DATA_LABEL_POSITION.OUTSIDE_END,
-        "bar": XL_DATA_LABEL_POSITION.OUTSIDE_END,
-        "stacked_column": XL_DATA_LABEL_POSITION.CENTER,
-        "line": XL_DATA_LABEL_POSITION.ABOVE,
-    }[spec.kind]
-    plot.vary_by_categories = False
-    if spec.kind in ("column", "bar"):
-        plot.gap_width = 35
-    elif spec.kind == "stacked_column":
-        plot.gap_width = 80
-    for index, series in enumerate(plot.series):
-        style = series_style(index)
-        if spec.kind == "line":
-            _line_series(series, style)
-        else:
-            _fill(series.format, style)
-
-
-def _fill(fmt: Any, style: SeriesStyle) -> None:
-    """A solid fill, or white with diagonal hatching, with a thin black outline (as in the SVG)."""
-    if style.hatch:
-        fmt.fill.patterned()
-        fmt.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
-        fmt.fill.fore_color.rgb = _rgb(style.hatch)
-        fmt.fill.back_color.rgb = _rgb(style.fill)
-    else:
-        fmt.fill.solid()
-        fmt.fill.fore_color.rgb = _rgb(style.fill)
-    fmt.line.color.rgb = RGBColor(0, 0, 0)
-    fmt.line.width = Pt(0.5)
-
-
-def _line_series(series: Any, style: SeriesStyle) -> None:
-    series.smooth = False
-    line = series.format.line
-    line.color.rgb = _rgb(style.line)
-    line.width = Pt(1.5)
-    line.dash_style = _DASHES[style.word_dash]
-    series.marker.style = _MARKERS[style.marker]
-    series.marker.size = 6
-    series.marker.format.fill.solid()
-    series.marker.format.fill.fore_color.rgb = _rgb(style.line)
-    series.marker.format.line.color.rgb = RGBColor(0, 0, 0)
-
-
-def _axes(chart: Any, spec: ChartSpec) -> None:
-    values = [v for s in spec.series for v in s.values if v is not None]
-    value_axis, category_axis = chart.value_axis, chart.category_axis
-    value_axis.minimum_scale = min([0, *values])
-    value_axis.has_major_gridlines = True
-    value_axis.major_gridlines.format.line.color.rgb = _rgb(GRID)
-    value_axis.tick_labels.number_format = number_format(spec)
-    value_axis.tick_labels.number_format_is_linked = False
-    category_axis.tick_label_position = XL_TICK_LABEL.LOW
-    for axis, title in ((value_axis, spec.value_axis_title), (category_axis, spec.category_axis_title)):
-        if title:
-            axis.axis_title.text_frame.text = title
-            axis.axis_title.text_frame.paragraphs[0].runs[0].font.bold = False
-
-
-def _gaps_not_zero(chart_space: Any) -> None:
-    """A missing value is a gap (a year without data), never drawn as a zero."""
-    for element in chart_space.iter(f"{{{C_NS}}}dispBlanksAs"):
-        element.set("val", "gap")
-
-
-def _rgb(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
+    return build_chart_xml(spec, number_format(spec), workbook_rel_id)
 
 
 # --- the embedded workbook -----------------------------------------------------------------------------
