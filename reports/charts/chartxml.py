@@ -75,7 +75,7 @@ def _text_defaults(chart: Any, chart_space: Any) -> None:
     chart.font.size = Pt(10)
     def_rpr = chart_space.txPr.find(f".//{{{A_NS}}}defRPr")
     def_rpr.set("lang", LANG)
-    for tag in ("cs", "ea"):
+    for tag in ("ea", "cs"):  # schema order after a:latin
         etree.SubElement(def_rpr, f"{{{A_NS}}}{tag}", typeface=WORD_FONT)
     for tag in ("lang", "roundedCorners"):
         for old in chart_space.findall(f"{{{C_NS}}}{tag}"):
