@@ -17,6 +17,8 @@ import docx
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
@@ -130,6 +132,38 @@ def test_a_missing_value_is_a_gap_not_a_zero() -> None:
     assert "0" not in texts[texts.index("2024") :]  # no value label "0" for 2022 (ticks come first)
     paths = [p.get("d") for p in root.iter("{http://www.w3.org/2000/svg}path") if p.get("fill") == "none"]
     assert len(paths) == 2  # the line is broken in two at 2022
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> ChartSpec:
+    """Any chart the engine accepts: 1-6 categories, 1-4 series of counts or shares, gaps anywhere."""
+    kind = draw(st.sampled_from(["column", "bar", "line", "stacked_column", "pie"]))
+    pct = kind != "stacked_column" and draw(st.booleans())
+    count = draw(st.integers(1, 6))
+    value = st.floats(0, 100).map(lambda v: round(v, 2)) if pct else st.integers(0, 2_000_000)
+    rows = draw(st.integers(1, 1 if kind == "pie" else 4))
+    series = tuple(
+        Series(f"Dãy số {i + 1}", tuple(draw(st.lists(st.none() | value, min_size=count, max_size=count))))
+        for i in range(rows)
+    )
+    categories = tuple(draw(st.sampled_from(["Khối cơ quan", "2024", "Đảng bộ xã Tân Phú Đông"])) for _ in range(count))
+    return ChartSpec(kind, "Biểu đồ thử", categories, series, value_format="pct" if pct else "int")
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs())
+def test_any_spec_draws_every_value_and_caches_the_same_numbers(spec: ChartSpec) -> None:
+    root = etree.fromstring(chart_svg(spec).encode("utf-8"))
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    drawn = [v for s in spec.series for v in s.values if v is not None]
+    if spec.kind in ("stacked_column", "pie"):
+        drawn = [v for v in drawn if v != 0]  # a zero slice or layer has no area to label
+    for value in drawn:
+        assert spec.fmt(value) in texts
+    chart = etree.fromstring(chart_part(spec)[0])
+    for series, ser in zip(spec.series, chart.findall(".//c:ser", C), strict=True):
+        expected = {i: v for i, v in enumerate(series.values) if v is not None}
+        assert {i: float(v) for i, v in _cached(ser, "c:val/c:numRef/c:numCache").items()} == expected
 
 
 def _images(reader: PdfReader) -> list[str]:

@@ -401,7 +401,7 @@ def _bar(canvas: _Canvas, spec: ChartSpec, box: _Box) -> None:
     wrapped = [wrap(c, box.width * 0.3, LABEL_SIZE) for c in spec.categories]
     label_w = max(text_width(line, LABEL_SIZE) for lines in wrapped for line in lines)
     left = box.left + label_w + 6
-    right = box.right - max(text_width(spec.fmt(v), VALUE_SIZE) for v in _values(spec)) - 4
+    right = box.right - max((text_width(spec.fmt(v), VALUE_SIZE) for v in _values(spec)), default=0) - 4
     right = min(right, box.right - text_width(tick_labels[-1], LABEL_SIZE) / 2)
     bottom = box.bottom - LABEL_SIZE * LINE_GAP - 2
     if spec.value_axis_title:
