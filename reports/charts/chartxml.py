@@ -75,6 +75,8 @@ def _text_defaults(chart: Any, chart_space: Any) -> None:
     chart.font.size = Pt(10)
     def_rpr = chart_space.txPr.find(f".//{{{A_NS}}}defRPr")
     def_rpr.set("lang", LANG)
+    for end in chart_space.txPr.iter(f"{{{A_NS}}}endParaRPr"):
+        end.set("lang", LANG)
     for tag in ("ea", "cs"):  # schema order after a:latin
         etree.SubElement(def_rpr, f"{{{A_NS}}}{tag}", typeface=WORD_FONT)
     for tag in ("lang", "roundedCorners"):
@@ -83,6 +85,12 @@ def _text_defaults(chart: Any, chart_space: Any) -> None:
     first = 1 if chart_space[0].tag == f"{{{C_NS}}}date1904" else 0  # schema order: date1904, lang, roundedCorners
     chart_space.insert(first, etree.Element(f"{{{C_NS}}}roundedCorners", val="0"))
     chart_space.insert(first, etree.Element(f"{{{C_NS}}}lang", val=LANG))
+    # White, frameless (as the SVG): the page gives the chart its place, no box around it.
+    frame = etree.fromstring(
+        f'<c:spPr xmlns:c="{C_NS}" xmlns:a="{A_NS}"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill>'
+        "<a:ln><a:noFill/></a:ln></c:spPr>"
+    )
+    chart_space.find(f"{{{C_NS}}}chart").addnext(frame)  # schema order: chart, spPr, txPr
 
 
 def _title(chart: Any, spec: ChartSpec) -> None:
