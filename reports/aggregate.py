@@ -328,7 +328,7 @@ class _Columns:
             mask &= self.present[code]
         part = int(sum(int(self.values[code][mask].sum()) for code in spec.parts))
         whole = int(self.values[spec.base][mask].sum())
-        known = [totals[c].value for c in spec.parts if totals[c].value is not None]
+        known = [v for v in (totals[c].value for c in spec.parts) if v is not None]
         part_total = sum(known) if known else None
         units = int(self.expected(spec.base).sum())
         return Share(
@@ -459,12 +459,13 @@ def _sub_rating(levels: pd.Series, figures: pd.DataFrame, cap: Decimal, decimals
     left_out: list[str] = []
     for code in figures.index:
         own = levels.get(code, "")
-        row = {lv: figures.at[code, f"tcd_{lv}"] for lv in LEVELS}
-        if not own or any(pd.isna(v) for v in row.values()) or int(row[own]) < 1:
+        values = [figures.at[code, f"tcd_{lv}"] for lv in LEVELS]
+        row = {lv: None if pd.isna(v) else int(v) for lv, v in zip(LEVELS, values, strict=True)}  # type: ignore[arg-type]
+        if not own or None in row.values() or (row[own] or 0) < 1:
             left_out.append(str(code))
             continue
         for lv in LEVELS:
-            counts[lv] += int(row[lv]) - (lv == own)
+            counts[lv] += (row[lv] or 0) - (lv == own)
     return _rating_from_counts(
         RatingSubject.TRUC_THUOC,
         counts,
