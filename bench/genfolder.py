@@ -20,7 +20,7 @@ import random
 import sys
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -366,6 +366,8 @@ def _inspection(f: dict[str, int], rng: random.Random) -> None:
     f["gs_to_chuc_dang"] = rng.randint(0, max(1, orgs // 2))
     f["gs_dang_vien"] = _about(rng, end, rng.uniform(0.03, 0.12))
     f["kl_to_chuc_dang"] = 1 if orgs > 10 and rng.random() < 0.02 else 0
+    if orgs == 1:  # a chi bộ cơ sở has no tổ chức đảng under it (drawn anyway: the same random stream)
+        f["kt_to_chuc_dang"] = f["gs_to_chuc_dang"] = 0
     f["kl_khien_trach"] = _about(rng, end, 0.004)
     f["kl_canh_cao"] = 1 if end > 100 and rng.random() < 0.1 else 0
     f["kl_cach_chuc"] = 1 if end > 300 and rng.random() < 0.05 else 0
@@ -505,7 +507,7 @@ def write_unit_workbook(path: Path, sub: Submission, nam: int, issuer: str) -> N
     wb = Workbook(write_only=True)
     _write_solieu(wb.create_sheet(SOLIEU), sub, nam, issuer)
     _write_thongtin(wb.create_sheet(THONGTIN), sub)
-    save_workbook(wb, path)
+    save_workbook(wb, path, creator="genfolder")
 
 
 def _write_solieu(ws: WriteOnlyWorksheet, sub: Submission, nam: int, issuer: str) -> None:
@@ -571,7 +573,7 @@ def write_combined_xlsx(path: Path, subs: Sequence[Submission]) -> None:
     ws.append([_cell(ws, h, font=_BOLD) for h in ("ma_don_vi", *codes)])
     for sub in subs:
         ws.append([sub.unit.code, *(sub.figures[c] for c in codes)])
-    save_workbook(wb, path)
+    save_workbook(wb, path, creator="genfolder")
 
 
 # --------------------------------------------------------------------------------------------
@@ -686,7 +688,7 @@ def _write_year(
     nop = out / "nop"
     nop.mkdir(parents=True, exist_ok=True)
     write_settings(out / "bao-cao.toml", nam, issuer, figures)
-    write_units_csv(out / "don-vi.csv", units)
+    write_units_csv(out / "don-vi.csv", units, figures)
     result = GeneratedYear(nam, out, list(units), figures)
     subs = {u.code: _submission(u, figures[u.code], nam, rng) for u in units}
     combined = set(combined_codes)
@@ -723,13 +725,30 @@ def _submission(unit: Unit, figures: Figures, nam: int, rng: random.Random) -> S
     )
 
 
-def write_units_csv(path: Path, units: Sequence[Unit]) -> None:
-    """don-vi.csv: plain UTF-8, ',' separated, quoted where a field has a comma."""
+def write_units_csv(path: Path, units: Sequence[Unit], figures: Mapping[str, Figures] | None = None) -> None:
+    """don-vi.csv: plain UTF-8, ',' separated, quoted where a field has a comma; with `figures`, the
+    column xep_loai (each unit's own level, one of its tcd_* levels)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["ma_don_vi", "ten_don_vi", "loai", "nhom"])
+        writer.writerow(["ma_don_vi", "ten_don_vi", "loai", "nhom", *(["xep_loai"] if figures else [])])
         for u in units:
-            writer.writerow([u.code, u.name, u.loai, u.nhom])
+            level = [own_level(figures[u.code])] if figures else []
+            writer.writerow([u.code, u.name, u.loai, u.nhom, *level])
+
+
+def own_level(f: Figures) -> str:
+    """The level the superior decided for the unit itself, from its figures (no random draw, so every
+    other figure stays as it was): a chi bộ cơ sở its only level; a đảng bộ "xuất sắc" when it has
+    such an organisation and no member failing, "hoàn thành" when several organisations are, else "tốt"."""
+    counts = {lv: _int(f[f"tcd_{lv}"]) for lv in ind.LEVELS}
+    present = [lv for lv, n in counts.items() if n]
+    if f["tcd_duoc_danh_gia"] == 1:
+        return present[0]
+    if counts["htxs"] and not f["dv_kht"]:
+        return "htxs"
+    if counts["ht"] >= 3:
+        return "ht"
+    return "htt" if counts["htt"] else present[0]
 
 
 # --------------------------------------------------------------------------------------------

@@ -55,11 +55,11 @@ class _PinnedZip(zipfile.ZipFile):
         self.writestr(str(arcname or filename), Path(filename).read_bytes())
 
 
-def save_workbook(wb: Workbook, path: Path) -> None:
+def save_workbook(wb: Workbook, path: Path, creator: str = "bao-cao-xay-dung-dang") -> None:
     """Save with pinned document properties and zip timestamps (reproducible bytes)."""
     wb.properties.created = _DOC_TIME
     wb.properties.modified = _DOC_TIME
-    wb.properties.creator = "bao-cao-xay-dung-dang"
+    wb.properties.creator = creator
     path.parent.mkdir(parents=True, exist_ok=True)
     with _PinnedZip(path, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()

@@ -9,7 +9,7 @@ appointment and rotation are counted in "lượt người", not unique persons).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 
 
 class Kind(Enum):
@@ -159,24 +159,6 @@ LEVEL_SUMS: dict[str, tuple[str, ...]] = {
     "dv_duoc_danh_gia": tuple(f"dv_{lv}" for lv in LEVELS),
 }
 
-# "Trong đó" relations: (part, whole). A part may never exceed its whole.
-PART_OF: tuple[tuple[str, str], ...] = (
-    ("dv_nu", "dv_cuoi_ky"),
-    ("dv_du_bi", "dv_cuoi_ky"),
-    ("dv_dan_toc_thieu_so", "dv_cuoi_ky"),
-    ("dv_tuoi_18_30", "dv_cuoi_ky"),
-    ("dv_duoc_danh_gia", "dv_cuoi_ky"),
-    ("dv_mien_danh_gia", "dv_cuoi_ky"),
-    ("dv_chua_danh_gia", "dv_cuoi_ky"),
-    ("cu_nu", "cu_tong"),
-    ("cu_duoi_40", "cu_tong"),
-    ("cu_dai_hoc_tro_len", "cu_tong"),
-    ("cu_llct_trung_cap_tro_len", "cu_tong"),
-    ("qh_nu", "qh_luot"),
-    ("qh_duoi_40", "qh_luot"),
-    ("bo_nhiem_lai", "bo_nhiem"),
-)
-
 # Organisations that can be evaluated: the grassroots organisation itself plus its sub-units.
 ORG_EVALUATION_CAP: tuple[str, ...] = ("so_dang_bo_bo_phan", "so_chi_bo_truc_thuoc")
 
@@ -187,7 +169,157 @@ UNIT_TYPES: dict[str, str] = {
 }
 
 
+# --- Relations between figures: the one source for aggregation, validation and the reports ---------
+
+# Derived sums: name -> the codes added up. Each code is summed over the units that reported it, so a
+# blank form never drops another (kl_dang_vien is every form reported, whatever the unit left blank).
+DERIVED: dict[str, tuple[str, ...]] = {
+    "tcd_htt_tro_len": ("tcd_htxs", "tcd_htt"),
+    "dv_htt_tro_len": ("dv_htxs", "dv_htt"),
+    "kl_dang_vien": ("kl_khien_trach", "kl_canh_cao", "kl_cach_chuc", "kl_khai_tru"),
+}
+DERIVED_LABELS: dict[str, str] = {
+    "tcd_htt_tro_len": "Tổ chức đảng hoàn thành tốt nhiệm vụ trở lên",
+    "dv_htt_tro_len": "Đảng viên hoàn thành tốt nhiệm vụ trở lên",
+    "kl_dang_vien": "Đảng viên bị kỷ luật",
+}
+
+
+@dataclass(frozen=True)
+class ShareSpec:
+    """A share: `parts` over `base`, the base named as a sentence names it.
+
+    `part_of` marks a "trong đó" relation: the part can never exceed its base (a rule per unit).
+    """
+
+    key: str
+    parts: tuple[str, ...]
+    base: str
+    base_label: str
+    part_of: bool = False
+
+
+_MEMBERS = "tổng số đảng viên"
+_ORGS_RATED = "số tổ chức đảng được đánh giá, xếp loại"
+_MEMBERS_RATED = "số đảng viên được đánh giá, xếp loại"
+_COMMITTEE = "tổng số cấp ủy viên"
+_PLANNED = "tổng số lượt cán bộ được quy hoạch"
+
+
+def _of(code: str, base: str, base_label: str) -> ShareSpec:
+    return ShareSpec(code, (code,), base, base_label, part_of=True)
+
+
+_SHARE_LIST: tuple[ShareSpec, ...] = (
+    _of("dv_nu", "dv_cuoi_ky", _MEMBERS),
+    _of("dv_du_bi", "dv_cuoi_ky", _MEMBERS),
+    _of("dv_dan_toc_thieu_so", "dv_cuoi_ky", _MEMBERS),
+    _of("dv_tuoi_18_30", "dv_cuoi_ky", _MEMBERS),
+    _of("dv_duoc_danh_gia", "dv_cuoi_ky", _MEMBERS),
+    _of("dv_mien_danh_gia", "dv_cuoi_ky", _MEMBERS),
+    _of("dv_chua_danh_gia", "dv_cuoi_ky", _MEMBERS),
+    *(ShareSpec(f"tcd_{lv}", (f"tcd_{lv}",), "tcd_duoc_danh_gia", _ORGS_RATED) for lv in LEVELS),
+    ShareSpec("tcd_htt_tro_len", DERIVED["tcd_htt_tro_len"], "tcd_duoc_danh_gia", _ORGS_RATED),
+    *(ShareSpec(f"dv_{lv}", (f"dv_{lv}",), "dv_duoc_danh_gia", _MEMBERS_RATED) for lv in LEVELS),
+    ShareSpec("dv_htt_tro_len", DERIVED["dv_htt_tro_len"], "dv_duoc_danh_gia", _MEMBERS_RATED),
+    ShareSpec("dv_htxs_so_htt", ("dv_htxs",), "dv_htt", "số đảng viên hoàn thành tốt nhiệm vụ"),
+    ShareSpec("tcd_htxs_so_htt", ("tcd_htxs",), "tcd_htt", "số tổ chức đảng hoàn thành tốt nhiệm vụ"),
+    ShareSpec("ket_nap_chi_tieu", ("dv_ket_nap",), "chi_tieu_ket_nap", "chỉ tiêu kết nạp"),
+    ShareSpec("ket_nap_dau_ky", ("dv_ket_nap",), "dv_dau_ky", "tổng số đảng viên đầu năm"),
+    _of("cu_nu", "cu_tong", _COMMITTEE),
+    _of("cu_duoi_40", "cu_tong", _COMMITTEE),
+    _of("cu_dai_hoc_tro_len", "cu_tong", _COMMITTEE),
+    _of("cu_llct_trung_cap_tro_len", "cu_tong", _COMMITTEE),
+    _of("qh_nu", "qh_luot", _PLANNED),
+    _of("qh_duoi_40", "qh_luot", _PLANNED),
+    _of("bo_nhiem_lai", "bo_nhiem", "tổng số lượt bổ nhiệm, bổ nhiệm lại"),
+)
+SHARES: dict[str, ShareSpec] = {spec.key: spec for spec in _SHARE_LIST}
+
+# "Trong đó" relations: (part, whole). A part may never exceed its whole.
+PART_OF: tuple[tuple[str, str], ...] = tuple((s.parts[0], s.base) for s in _SHARE_LIST if s.part_of)
+
+
+class Measure(StrEnum):
+    """Whether a figure is a count (changes in units and per cent) or a share (in percentage points)."""
+
+    COUNT = "count"
+    SHARE = "share"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A figure compared with last year. `key` is a count code, a derived sum or a share key.
+
+    `main`: in the one-table summary of the main indicators; `unit_report`: in a unit's own report.
+    """
+
+    key: str
+    label: str
+    measure: Measure
+    main: bool = True
+    unit_report: bool = True
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison("dv_cuoi_ky", "Đảng viên cuối năm", Measure.COUNT),
+    Comparison("dv_ket_nap", "Kết nạp đảng viên mới", Measure.COUNT),
+    Comparison("tcd_htt_tro_len", "Tổ chức đảng hoàn thành tốt nhiệm vụ trở lên", Measure.SHARE),
+    Comparison("dv_htt_tro_len", "Đảng viên hoàn thành tốt nhiệm vụ trở lên", Measure.SHARE),
+    Comparison("kl_dang_vien", "Đảng viên bị kỷ luật", Measure.COUNT),
+    Comparison("kl_to_chuc_dang", "Tổ chức đảng bị kỷ luật", Measure.COUNT, unit_report=False),
+)
+# The count compared for every comparison (a share's part for a share): this year's and last year's.
+CHANGE_KEYS: tuple[str, ...] = tuple(c.key for c in COMPARISONS)
+
+# Figures a unit of a type cannot have: a chi bộ cơ sở has no đảng bộ bộ phận and no tổ chức đảng under
+# it to inspect, supervise or discipline. Such a unit is never counted as "not reporting" them, and a
+# non-zero value is a warning.
+NOT_APPLICABLE: dict[str, frozenset[str]] = {
+    "dang_bo_co_so": frozenset(),
+    "chi_bo_co_so": frozenset({"so_dang_bo_bo_phan", "kt_to_chuc_dang", "gs_to_chuc_dang", "kl_to_chuc_dang"}),
+}
+
+
+def applies(code: str, loai: str) -> bool:
+    """Whether a unit of type `loai` can have figure `code` (an unknown type: every figure)."""
+    return code not in NOT_APPLICABLE.get(loai, frozenset())
+
+
+# --- Targets ([chi_tieu], contract section 10) -------------------------------------------------
+
+TARGET_SUFFIX = "_pct"
+# Target keys that name a figure by another name.
+TARGET_ALIASES: dict[str, str] = {"ket_nap": "dv_ket_nap"}
+
+
+def target_subject(key: str) -> tuple[Measure, str] | None:
+    """What a target key aims at: (COUNT, count code or derived sum) or (SHARE, share key); None if unknown.
+
+    Keys: `ket_nap`, any count code or derived sum, `<share key>_pct` (e.g. `dv_htt_tro_len_pct`), and
+    `tccs_htt_tro_len_pct` (tổ chức cơ sở đảng rated from don-vi.csv's `xep_loai`).
+    """
+    if key in TARGET_ALIASES:
+        return Measure.COUNT, TARGET_ALIASES[key]
+    if key in COUNT_CODES or key in DERIVED:
+        return Measure.COUNT, key
+    if key.endswith(TARGET_SUFFIX):
+        share = key[: -len(TARGET_SUFFIX)]
+        if share in SHARES or share in BASE_SHARES:
+            return Measure.SHARE, share
+    return None
+
+
+# Shares of the tổ chức cơ sở đảng by the level decided for them (don-vi.csv `xep_loai`).
+BASE_SHARES: dict[str, str] = {
+    **{f"tccs_{lv}": f"Tổ chức cơ sở đảng {LEVEL_LABELS[lv].lower()}" for lv in LEVELS},
+    "tccs_htt_tro_len": "Tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên",
+}
+
+
 def label(code: str) -> str:
     """The Vietnamese label of a known code, or the code itself for an unknown one."""
     ind = BY_CODE.get(code)
-    return ind.label if ind else code
+    if ind:
+        return ind.label
+    return DERIVED_LABELS.get(code) or BASE_SHARES.get(code) or code

@@ -65,7 +65,7 @@ class Intake:
         usable = [c for c in self.units.index if status[c] == "hop_le"]
         return Dataset(
             settings=self.settings,
-            units=self.units[["ten_don_vi", "loai", "nhom"]],
+            units=self.units[["ten_don_vi", "loai", "nhom", "xep_loai"]],
             figures=figures_frame(self.validation.used[c] for c in usable),
             excluded=[c for c in self.units.index if status[c] == "co_loi"],
             missing=[c for c in self.units.index if status[c] == "chua_nop"],
@@ -91,6 +91,7 @@ def load_folder(folder: Path) -> Intake:
     last_year, last_files, last_problems = last_year_result()
     validation = validate(units, read, rules, last_year)
     validation.problems.extend(last_problems)
+    validation.problems.extend(_last_year_warning(message) for message in settings.chi_tieu.canh_bao)
     return Intake(folder, settings, units, read, validation, last_year, last_files)
 
 
@@ -154,9 +155,8 @@ def _last_year_warning(message: str) -> Problem:
 
 def _units_from(read: ReadResult) -> pd.DataFrame:
     codes = list(dict.fromkeys(s.unit for s in read.submissions))
-    frame = pd.DataFrame(
-        {"ten_don_vi": codes, "loai": "", "nhom": "", "dong": 0}, index=pd.Index(codes, name="ma_don_vi")
-    )
+    columns = {"ten_don_vi": codes, "loai": "", "nhom": "", "xep_loai": "", "dong": 0}
+    frame = pd.DataFrame(columns, index=pd.Index(codes, name="ma_don_vi"))
     return frame
 
 

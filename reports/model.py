@@ -17,7 +17,8 @@ class Dataset:
     """Everything a report needs, after validation.
 
     - `units`: every expected unit from don-vi.csv, in file order; index `ma_don_vi`, columns
-      `ten_don_vi`, `loai` ("dang_bo_co_so" | "chi_bo_co_so"), `nhom` ("" when not given).
+      `ten_don_vi`, `loai` ("dang_bo_co_so" | "chi_bo_co_so"), `nhom` ("" when not given), and
+      `xep_loai` (the unit's own level, "htxs" | "htt" | "ht" | "kht" | "" not rated; may be absent).
     - `figures`: one row per unit whose figures are usable (submitted, no errors); index `ma_don_vi`,
       one column per catalogue code. Counts are pandas `Int64` with `<NA>` for "not reported" (never 0);
       texts are `object` holding `str` or `None`.

@@ -9,6 +9,9 @@ optional tables, all with documented defaults:
   bài học, phương hướng, nhiệm vụ, giải pháp, kiến nghị, chính trị tư tưởng, dân vận). A missing text
   becomes a marked placeholder for the drafter.
 - `[chi_tieu_nam_sau]`: next year's targets for the "phương hướng" section.
+- `[chi_tieu]`: this year's targets (contract section 10); without it, last year's `[chi_tieu_nam_sau]`
+  from `nam-truoc/bao-cao.toml`. Keys: see `indicators.target_subject`; `bang_chi_tieu_la_dat` (default
+  true) says whether a result exactly equal to its target is "đạt" (false: the target must be exceeded).
 - `[kiem_tra]`: validation thresholds that domain.md marks unconfirmed ([T]/[U]).
 - `[trinh_bay]`: page layout values (36-HD defaults; [T] in domain.md, hence settings).
 """
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.errors import SettingsError
+from reports.indicators import target_subject
 
 SETTINGS_FILE = "bao-cao.toml"
 
@@ -79,11 +83,46 @@ class NoiDung:
 
 @dataclass(frozen=True)
 class ChiTieuNamSau:
-    """Targets for next year; 0 or blank means "not set" and the sentence is left to the drafter."""
+    """Targets for next year; 0 or blank means "not set" and the sentence is left to the drafter.
+
+    `khac`: the other target keys given (any count code or `<share>_pct`), in file order.
+    """
 
     ket_nap: int = 0
     tcd_htt_tro_len_pct: float = 0.0
     dv_htt_tro_len_pct: float = 0.0
+    khac: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def muc_tieu(self) -> tuple[tuple[str, float], ...]:
+        """Every target set (non-zero), as (key, value)."""
+        named = (
+            ("ket_nap", float(self.ket_nap)),
+            ("tcd_htt_tro_len_pct", self.tcd_htt_tro_len_pct),
+            ("dv_htt_tro_len_pct", self.dv_htt_tro_len_pct),
+        )
+        return tuple((k, v) for k, v in (*named, *self.khac) if v)
+
+
+TARGETS_THIS_YEAR = "chi_tieu"
+TARGETS_NEXT_YEAR = "chi_tieu_nam_sau"
+EQUAL_IS_MET = "bang_chi_tieu_la_dat"
+LAST_YEAR_SETTINGS = Path("nam-truoc") / SETTINGS_FILE
+
+
+@dataclass(frozen=True)
+class ChiTieu:
+    """This year's targets: (key, value) pairs, a count or a percentage (contract section 10).
+
+    `nguon` is where they come from: "chi_tieu" (this year's settings), "chi_tieu_nam_sau" (last year's
+    settings, nam-truoc/bao-cao.toml) or "" (none). `canh_bao`: problems met in last year's settings,
+    which never block this year's report (intake turns them into warnings).
+    """
+
+    muc_tieu: tuple[tuple[str, float], ...] = ()
+    bang_la_dat: bool = True
+    nguon: str = ""
+    canh_bao: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +154,7 @@ class Settings:
     ky: Ky = field(default_factory=Ky)
     noi_dung: NoiDung = field(default_factory=NoiDung)
     chi_tieu_nam_sau: ChiTieuNamSau = field(default_factory=ChiTieuNamSau)
+    chi_tieu: ChiTieu = field(default_factory=ChiTieu)
     kiem_tra: KiemTra = field(default_factory=KiemTra)
     trinh_bay: TrinhBay = field(default_factory=TrinhBay)
     source: Path | None = None
@@ -157,11 +197,12 @@ def load_settings(folder: Path) -> Settings:
     if problems or settings is None:
         detail = "\n".join(f"  - {p}" for p in problems)
         raise SettingsError(f"Tệp thiết lập {path} có lỗi:\n{detail}")
-    return Settings(**{**settings.__dict__, "source": path})
+    targets = _this_years_targets(raw.get(TARGETS_THIS_YEAR, {}), folder / LAST_YEAR_SETTINGS)
+    return Settings(**{**settings.__dict__, "chi_tieu": targets, "source": path})
 
 
 def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
-    known = {"nam", *_TABLES}
+    known = {"nam", TARGETS_THIS_YEAR, *_TABLES}
     for key in raw:
         if key not in known:
             problems.append(f"khóa không hợp lệ '{key}' (các khóa được dùng: {', '.join(sorted(known))})")
@@ -176,7 +217,15 @@ def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
         if not isinstance(value, dict):
             problems.append(f"'{name}' phải là một bảng [{name}]")
             continue
-        tables[name] = _build_table(name, cls, value, problems)
+        if name == TARGETS_NEXT_YEAR:
+            tables[name] = _next_years_targets(_targets(name, value, problems))
+        else:
+            tables[name] = _build_table(name, cls, value, problems)
+    this_year = raw.get(TARGETS_THIS_YEAR, {})
+    if not isinstance(this_year, dict):
+        problems.append(f"'{TARGETS_THIS_YEAR}' phải là một bảng [{TARGETS_THIS_YEAR}]")
+    else:
+        _targets(TARGETS_THIS_YEAR, this_year, problems)
     van_ban = tables.get("van_ban")
     if van_ban is not None and van_ban.the_thuc not in FORMAT_PROFILES:
         problems.append(
@@ -186,6 +235,66 @@ def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
     if problems:
         return None
     return Settings(nam=nam, **tables)  # type: ignore[arg-type]
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+def _targets(name: str, raw: Mapping[str, Any], problems: list[str]) -> tuple[tuple[str, float], ...]:
+    """The (key, value) targets of table `name`; 0 means "not set". Bad keys and values are problems."""
+    result: list[tuple[str, float]] = []
+    for key, value in raw.items():
+        where = f"{name}.{key}"
+        if key == EQUAL_IS_MET and name == TARGETS_THIS_YEAR:
+            if not isinstance(value, bool):
+                problems.append(f"khóa '{where}' phải là true hoặc false")
+            continue
+        subject = target_subject(key)
+        if subject is None:
+            problems.append(
+                f"khóa không hợp lệ '{where}' (chỉ tiêu là ket_nap, tcd_htt_tro_len_pct, dv_htt_tro_len_pct, "
+                "một mã chỉ tiêu số, hoặc tên một tỷ lệ kèm đuôi _pct; xem docs/du-lieu.md)"
+            )
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problems.append(f"khóa '{where}' phải là một số không âm")
+        elif key.endswith("_pct") and value > 100:
+            problems.append(f"khóa '{where}' là tỷ lệ phần trăm, không được lớn hơn 100")
+        elif value:
+            result.append((key, float(value)))
+    return tuple(result)
+
+
+def _next_years_targets(items: tuple[tuple[str, float], ...]) -> ChiTieuNamSau:
+    named = {"ket_nap", "tcd_htt_tro_len_pct", "dv_htt_tro_len_pct"}
+    values = dict(items)
+    return ChiTieuNamSau(
+        ket_nap=int(values.get("ket_nap", 0)),
+        tcd_htt_tro_len_pct=values.get("tcd_htt_tro_len_pct", 0.0),
+        dv_htt_tro_len_pct=values.get("dv_htt_tro_len_pct", 0.0),
+        khac=tuple((k, v) for k, v in items if k not in named),
+    )
+
+
+def _this_years_targets(raw: Mapping[str, Any], last_year_path: Path) -> ChiTieu:
+    """[chi_tieu] when it sets a target, else last year's [chi_tieu_nam_sau] (contract section 10)."""
+    equal_is_met = bool(raw.get(EQUAL_IS_MET, True))
+    own = _targets(TARGETS_THIS_YEAR, raw, [])  # already checked by _build
+    if own:
+        return ChiTieu(own, equal_is_met, TARGETS_THIS_YEAR)
+    if not last_year_path.is_file():
+        return ChiTieu((), equal_is_met)
+    problems: list[str] = []
+    try:
+        last = tomllib.loads(last_year_path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return ChiTieu((), equal_is_met, "", (f"{last_year_path}: không đọc được tệp ({exc}).",))
+    table = last.get(TARGETS_NEXT_YEAR, {})
+    if not isinstance(table, dict):
+        problems.append(f"'{TARGETS_NEXT_YEAR}' phải là một bảng [{TARGETS_NEXT_YEAR}]")
+        table = {}
+    items = _targets(TARGETS_NEXT_YEAR, table, problems)
+    notes = tuple(f"{last_year_path}: {p}; chỉ tiêu này không được dùng." for p in problems)
+    return ChiTieu(items, equal_is_met, TARGETS_NEXT_YEAR if items else "", notes)
 
 
 def _build_table(name: str, cls: type, raw: Mapping[str, Any], problems: list[str]) -> Any:

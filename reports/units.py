@@ -13,13 +13,20 @@ from pathlib import Path
 import pandas as pd
 
 from reports.errors import DataFolderError
-from reports.indicators import UNIT_TYPES
+from reports.indicators import LEVEL_LABELS, LEVELS, UNIT_TYPES
 from reports.tables import UnreadableFile, read_csv
 
 UNITS_FILE = "don-vi.csv"
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 REQUIRED_COLUMNS = ("ma_don_vi", "ten_don_vi", "loai")
-OPTIONAL_COLUMNS = ("nhom",)
+OPTIONAL_COLUMNS = ("nhom", "xep_loai")
+
+# Accepted spellings of `xep_loai` (the level the superior committee decided for the unit itself,
+# contract section 10): the codes, and the Vietnamese names; blank is "not yet rated".
+_XEP_LOAI = {
+    **{level: level for level in LEVELS},
+    **{unicodedata.normalize("NFC", name).casefold(): level for level, name in LEVEL_LABELS.items()},
+}
 
 # Accepted spellings of `loai`: the contract's codes, and the Vietnamese names a clerk may type.
 _LOAI = {
@@ -29,7 +36,8 @@ _LOAI = {
 
 
 def load_units(folder: Path) -> pd.DataFrame:
-    """The expected units, in file order: index `ma_don_vi`; columns ten_don_vi, loai, nhom, dong."""
+    """The expected units, in file order: index `ma_don_vi`; columns ten_don_vi, loai, nhom, xep_loai
+    ("" when blank or when the file has no such column), dong."""
     path = folder / UNITS_FILE
     if not path.is_file():
         raise DataFolderError(f"Không tìm thấy danh sách đơn vị {path} (tệp {UNITS_FILE}).")
@@ -50,7 +58,7 @@ def load_units(folder: Path) -> pd.DataFrame:
     if problems:
         detail = "\n".join(f"  - {p}" for p in problems)
         raise DataFolderError(f"Danh sách đơn vị {path} có lỗi:\n{detail}")
-    frame = pd.DataFrame.from_records(records, columns=["ma_don_vi", "ten_don_vi", "loai", "nhom", "dong"])
+    frame = pd.DataFrame.from_records(records, columns=["ma_don_vi", "ten_don_vi", "loai", "nhom", "xep_loai", "dong"])
     return frame.set_index("ma_don_vi")
 
 
@@ -82,5 +90,11 @@ def _records(rows: list[list[str]], lines: list[int], header: list[str]) -> tupl
         kind = _LOAI.get(loai.casefold())
         if kind is None:
             problems.append(f"{where}: loại '{loai}' không hợp lệ (ghi dang_bo_co_so hoặc chi_bo_co_so)")
-        records.append((code, name, kind, get("nhom"), line))
+        rating = get("xep_loai")
+        level = _XEP_LOAI.get(unicodedata.normalize("NFC", rating).casefold()) if rating else ""
+        if level is None:
+            problems.append(
+                f"{where}: xếp loại '{rating}' không hợp lệ (ghi htxs, htt, ht, kht, hoặc để trống nếu chưa xếp loại)"
+            )
+        records.append((code, name, kind, get("nhom"), level or "", line))
     return records, problems

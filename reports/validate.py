@@ -31,6 +31,8 @@ class Parsed:
 
     submission: Submission
     unit: str  # the unit code as listed in don-vi.csv
+    loai: str = ""  # the unit's type in don-vi.csv ("" when unknown)
+    xep_loai: str = ""  # the level decided for the unit itself (don-vi.csv), "" when not given
     counts: dict[str, int | None] = field(default_factory=dict)
     texts: dict[str, str | None] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
@@ -83,6 +85,7 @@ def validate(
     """Run every rule; `last_year` is last year's usable figures (index ma_don_vi), when given."""
     problems = list(read.problems)
     resolve = _resolver(units.index)
+    kinds, levels = _column(units, "loai"), _column(units, "xep_loai")
     previous = _records(last_year)
     by_unit: dict[str, list[Parsed]] = {}
     for submission in read.submissions:
@@ -90,7 +93,7 @@ def validate(
         if code is None:
             problems.append(_unknown_unit(submission))
             continue
-        parsed = Parsed(submission, code)
+        parsed = Parsed(submission, code, kinds.get(code, ""), levels.get(code, ""))
         problems += parse_values(parsed)
         by_unit.setdefault(code, []).append(parsed)
     used: dict[str, Parsed] = {}
@@ -112,6 +115,13 @@ def validate(
     problems += missing_units(units, set(by_unit))
     names = units["ten_don_vi"].astype(str)
     return Validation([p.with_unit_name(str(names.get(p.unit, ""))) if p.unit else p for p in problems], used)
+
+
+def _column(units: pd.DataFrame, name: str) -> dict[str, str]:
+    """A text column of don-vi.csv by unit code ("" for blanks; empty when the column is absent)."""
+    if name not in units.columns:
+        return {}
+    return {str(k): str(v) if isinstance(v, str) else "" for k, v in units[name].items()}
 
 
 def _records(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
@@ -518,6 +528,48 @@ def expulsions_match(p: Parsed, rules: RuleSettings) -> list[Problem]:
     ]
 
 
+def figures_of_other_unit_types(p: Parsed, rules: RuleSettings) -> list[Problem]:
+    """A figure the unit's type cannot have, reported above 0 (a chi bộ cơ sở inspecting tổ chức đảng)."""
+    problems = []
+    kind = ind.UNIT_TYPES.get(p.loai, "").lower()
+    for code in sorted(ind.NOT_APPLICABLE.get(p.loai, ()), key=ind.COUNT_CODES.index):
+        if not p.valid(code) or p.get(code) == 0:
+            continue
+        problems.append(
+            warning(
+                "khong_ap_dung_loai_don_vi",
+                f"{ind.label(code)} ({code}) = {fmt_int(p.get(code))}, nhưng đơn vị là {kind}: {kind} không có "
+                "đảng bộ bộ phận, không có tổ chức đảng trực thuộc để kiểm tra, giám sát, kỷ luật. Đề nghị đơn vị "
+                "kiểm tra lại (có thể số này là của đảng viên, hoặc của chính chi bộ do cấp trên thực hiện).",
+                unit=p.unit,
+                place=p.place(code),
+                indicator=code,
+                value=fmt_int(p.get(code)),
+            )
+        )
+    return problems
+
+
+def own_level_counted(p: Parsed, rules: RuleSettings) -> list[Problem]:
+    """The level decided for the unit itself (don-vi.csv `xep_loai`) is among its tcd_* counts."""
+    code = f"tcd_{p.xep_loai}"
+    if not p.xep_loai or not p.valid(code) or p.get(code) > 0:
+        return []
+    level = ind.LEVEL_LABELS[p.xep_loai].lower()
+    return [
+        warning(
+            "xep_loai_khong_khop",
+            f"Theo don-vi.csv (cột xep_loai), tổ chức cơ sở đảng được xếp loại {level}, nhưng số tổ chức đảng "
+            f"{level} trong biểu ({code}) = 0. Số tổ chức đảng theo từng mức phải tính cả chính tổ chức cơ sở "
+            "đảng; đề nghị kiểm tra lại biểu hoặc cột xep_loai.",
+            unit=p.unit,
+            place=p.place(code),
+            indicator=code,
+            value="0",
+        )
+    ]
+
+
 UNIT_RULES: tuple[Callable[[Parsed, RuleSettings], list[Problem]], ...] = (
     membership_identity,
     level_sums,
@@ -526,6 +578,8 @@ UNIT_RULES: tuple[Callable[[Parsed, RuleSettings], list[Problem]], ...] = (
     evaluation_coverage,
     excellent_share,
     expulsions_match,
+    figures_of_other_unit_types,
+    own_level_counted,
 )
 
 
@@ -546,6 +600,7 @@ def last_year_rules(p: Parsed, last: Mapping[str, Any], rules: RuleSettings) -> 
                 value=fmt_int(p.get("dv_dau_ky")),
             )
         )
+    problems += probationary_balance(p, last, rules)
     if _identical_to_last_year(p, last):
         problems.append(
             warning(
@@ -557,6 +612,44 @@ def last_year_rules(p: Parsed, last: Mapping[str, Any], rules: RuleSettings) -> 
             )
         )
     return problems
+
+
+def _count(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+# Movements that may take a probationary member in or out without admission or recognition.
+PROBATIONARY_MOVES: tuple[str, ...] = ("dv_chuyen_den", *ind.MEMBERSHIP_DECREASES)
+
+
+def probationary_balance(p: Parsed, last: Mapping[str, Any], rules: RuleSettings) -> list[Problem]:
+    """Dự bị now ≈ dự bị last year + kết nạp − công nhận chính thức, within the transfers and removals.
+
+    The form does not say how many of those who moved were probationary, so the gap is a warning only
+    when it is larger than every movement in and out put together.
+    """
+    before = _count(last.get("dv_du_bi"))
+    codes = ("dv_du_bi", "dv_ket_nap", "dv_cong_nhan_chinh_thuc", *PROBATIONARY_MOVES)
+    if before is None or not p.valid(*codes):
+        return []
+    admitted, recognised, now = p.get("dv_ket_nap"), p.get("dv_cong_nhan_chinh_thuc"), p.get("dv_du_bi")
+    expected = before + admitted - recognised
+    moves = sum(p.get(c) for c in PROBATIONARY_MOVES)
+    if abs(now - expected) <= moves:
+        return []
+    return [
+        warning(
+            "du_bi_khong_khop",
+            f"Đảng viên dự bị cuối năm {rules.nam} = {fmt_int(now)}, nhưng dự bị năm {rules.nam - 1} "
+            f"({fmt_int(before)}) + kết nạp ({fmt_int(admitted)}) − công nhận chính thức ({fmt_int(recognised)}) "
+            f"= {fmt_int(expected)}; chênh lệch {fmt_int(abs(now - expected))} lớn hơn tổng số chuyển đến, chuyển "
+            f"đi và giảm khác ({fmt_int(moves)}). Đề nghị đơn vị kiểm tra lại số dự bị, kết nạp, công nhận chính thức.",
+            unit=p.unit,
+            place=p.place("dv_du_bi"),
+            indicator="dv_du_bi",
+            value=fmt_int(now),
+        )
+    ]
 
 
 def _identical_to_last_year(p: Parsed, last: Mapping[str, Any]) -> bool:

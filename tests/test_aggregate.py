@@ -5,16 +5,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from reports.aggregate import STATUS_EXCLUDED, STATUS_INCLUDED, STATUS_MISSING, aggregate, unit_dataset
+from reports.aggregate import STATUS_EXCLUDED, STATUS_INCLUDED, STATUS_MISSING, Change, aggregate, unit_dataset
 from reports.indicators import COUNT_CODES, TEXT_CODES
 from reports.model import Dataset
-from reports.settings import CoQuan, Settings
+from reports.settings import ChiTieu, CoQuan, Settings
 
 NA = None
 
@@ -261,3 +262,208 @@ def test_one_unit_aggregates_with_the_same_code():
 def test_one_unit_must_be_usable():
     with pytest.raises(KeyError):
         unit_dataset(sample_dataset(), "CB02")
+
+
+# --- figures over every unit that reported them (issue 8) -------------------------------------------
+
+
+def _dataset_with(changes: dict[str, dict[str, Any]], **units_columns: dict[str, str]) -> Dataset:
+    """The sample dataset with some figures changed ({unit: {code: value}}; None is "not reported")."""
+    dataset = sample_dataset()
+    for unit, figures in changes.items():
+        for code, value in figures.items():
+            dataset.figures.loc[unit, code] = pd.NA if value is None else value
+    for column, values in units_columns.items():
+        dataset.units[column] = [values.get(code, "") for code in dataset.units.index]
+    return dataset
+
+
+def test_a_blank_form_never_drops_the_other_forms_of_a_unit():
+    # CB01 reported two reprimands and left "cách chức" blank: both units' forms count (the old sum
+    # over units that filled in all four forms said 3 where units reported 5).
+    agg = aggregate(_dataset_with({"CB01": {"kl_khien_trach": 2, "kl_canh_cao": 0, "kl_khai_tru": 0}}))
+    total = agg.totals["kl_dang_vien"]
+    assert total.value == 5
+    assert agg.derived_parts["kl_dang_vien"] == {
+        "kl_khien_trach": 3,
+        "kl_canh_cao": 1,
+        "kl_cach_chuc": 0,
+        "kl_khai_tru": 1,
+    }
+    assert (total.part("kl_khien_trach").reported, total.part("kl_cach_chuc").reported) == (3, 2)
+    assert (total.reported, total.units, total.unreported) == (2, 3, ("CB01",))
+    assert total.partial and total.presence == "some"
+    assert agg.totals["kl_cach_chuc"].presence == "unknown"  # 0 where reported, CB01 silent
+
+
+def test_a_share_names_the_base_it_was_taken_over():
+    agg = aggregate(_dataset_with({"DB02": {"cu_nu": None}}))
+    share = agg.shares["cu_nu"]
+    assert (share.part, share.whole, share.reported, share.units) == (4, 12, 2, 3)
+    assert (share.part_total, share.whole_total) == (4, 19)  # the cấp ủy total printed is 19, not 12
+    assert share.pct == Decimal("33.33") and not share.base_is_total
+    complete = aggregate(sample_dataset()).shares["cu_nu"]
+    assert complete.base_is_total and (complete.part, complete.whole) == (6, 19)
+
+
+def test_a_chi_bo_is_not_counted_as_silent_on_figures_it_cannot_have():
+    agg = aggregate(_dataset_with({"CB01": {"so_dang_bo_bo_phan": None}}))
+    branches = agg.totals["so_dang_bo_bo_phan"]
+    assert (branches.value, branches.reported, branches.units, branches.unreported) == (2, 1, 2, ("DB02",))
+    # kl_to_chuc_dang: the two đảng bộ said 0 and the chi bộ cannot have any: "none" is known.
+    orgs = agg.totals["kl_to_chuc_dang"]
+    assert (orgs.value, orgs.units, orgs.presence) == (0, 2, "none")
+    one = aggregate(unit_dataset(_dataset_with({"CB01": {"so_dang_bo_bo_phan": None}}), "CB01"), tables=False)
+    assert not one.totals["so_dang_bo_bo_phan"].applies and one.totals["so_dang_bo_bo_phan"].complete
+
+
+def test_none_only_when_every_unit_that_can_have_it_reported_zero():
+    agg = aggregate(_dataset_with({"DB02": {"dv_tuoi_18_30": 0}, "CB01": {"dv_tuoi_18_30": 0}}))
+    assert agg.totals["dv_tuoi_18_30"].presence == "some"
+    zero = aggregate(_dataset_with({"DB01": {"dv_tuoi_18_30": 0}, "CB01": {"dv_tuoi_18_30": 0}}))
+    assert zero.totals["dv_tuoi_18_30"].presence == "unknown"  # DB02 did not report it
+    none = aggregate(_dataset_with({d: {"dv_tuoi_18_30": 0} for d in ("DB01", "DB02", "CB01")}))
+    assert none.totals["dv_tuoi_18_30"].presence == "none"
+
+
+# --- last year in points, targets and the summary ---------------------------------------------------
+
+
+def test_share_changes_are_in_percentage_points():
+    dataset = sample_dataset()
+    assert dataset.last_year is not None
+    dataset.last_year["tcd_duoc_danh_gia"] = pd.Series({"DB01": 12, "DB02": 6, "CB01": 1, "CB02": 1}, dtype="Int64")
+    change = aggregate(dataset).share_changes["tcd_htt_tro_len"]
+    assert (change.current.pct, change.previous.pct) == (Decimal("80.95"), Decimal("84.21"))
+    assert change.points == Decimal("-3.26")
+
+
+def _with_targets(targets: tuple[tuple[str, float], ...], *, equal_is_met: bool = True) -> Dataset:
+    dataset = sample_dataset()
+    chi_tieu = ChiTieu(targets, equal_is_met, "chi_tieu")
+    dataset.settings = replace(dataset.settings, chi_tieu=chi_tieu)
+    return dataset
+
+
+TARGETS = (("ket_nap", 17.0), ("tcd_htt_tro_len_pct", 80.0), ("dv_htt_tro_len_pct", 90.0), ("bd_so_lop", 4.0))
+
+
+def test_targets_met_exceeded_and_not_met():
+    agg = aggregate(_with_targets(TARGETS))
+    results = {r.target.key: r for r in agg.targets.results}
+    admission = results["ket_nap"]
+    assert (admission.achieved, admission.pct_of_target, admission.status) == (17, Decimal("100.00"), "dat")
+    orgs = results["tcd_htt_tro_len_pct"]
+    assert (orgs.achieved, orgs.points, orgs.status) == (Decimal("80.95"), Decimal("0.95"), "vuot")
+    members = results["dv_htt_tro_len_pct"]
+    assert (members.achieved, members.points, members.status) == (Decimal("89.84"), Decimal("-0.16"), "khong_dat")
+    classes = results["bd_so_lop"]
+    assert (classes.achieved, classes.pct_of_target, classes.status) == (5, Decimal("125.00"), "vuot")
+    assert (agg.targets.met, agg.targets.count, agg.targets.source) == (3, 4, "chi_tieu")
+    strict = aggregate(_with_targets(TARGETS, equal_is_met=False))
+    assert strict.targets.get("ket_nap").status == "khong_dat"  # type: ignore[union-attr]
+    assert strict.targets.met == 2
+
+
+def test_a_target_on_a_figure_nobody_reported_has_no_status():
+    dataset = _with_targets((("cm_tien_si", 2.0),))
+    dataset.figures["cm_tien_si"] = pd.Series(pd.NA, index=dataset.figures.index, dtype="Int64")
+    result = aggregate(dataset).targets.results[0]
+    assert (result.achieved, result.status, result.met) == (None, None, False)
+
+
+def test_summary_rows_main_indicators_then_other_targets():
+    agg = aggregate(_with_targets(TARGETS))
+    rows = {row.key: row for row in agg.summary}
+    assert list(rows) == [
+        "dv_cuoi_ky", "dv_ket_nap", "tcd_htt_tro_len", "dv_htt_tro_len", "kl_dang_vien", "kl_to_chuc_dang", "bd_so_lop",
+    ]  # fmt: skip
+    members = rows["dv_cuoi_ky"]
+    assert (members.previous, members.current, members.measure) == (370, 382, "count")
+    assert isinstance(members.change, Change) and members.change.pct == Decimal("3.24")
+    good = rows["dv_htt_tro_len"]
+    assert (good.current, good.measure, good.target.status) == (Decimal("89.84"), "share", "khong_dat")  # type: ignore[union-attr]
+    assert rows["bd_so_lop"].target is agg.targets.get("bd_so_lop")
+    assert aggregate(unit_dataset(_with_targets(TARGETS), "DB01"), tables=False).targets.results == []
+
+
+# --- ratings by level from xep_loai, named units, texts ---------------------------------------------
+
+
+LEVELS_GIVEN = {"DB01": "htxs", "DB02": "htt", "CB01": "kht", "CB02": "htt"}  # CB03 not rated yet
+
+
+def test_base_organisations_rated_apart_from_those_under_them():
+    agg = aggregate(_dataset_with({}, xep_loai=LEVELS_GIVEN))
+    tccs = agg.ratings["tccs"]
+    assert {lv: tccs.count(lv) for lv in ("htxs", "htt", "ht", "kht")} == {"htxs": 1, "htt": 2, "ht": 0, "kht": 1}
+    assert (tccs.rated, tccs.not_rated, tccs.left_out) == (4, 1, ("CB03",))
+    assert tccs.htt_tro_len.pct == Decimal("75.00")
+    assert tccs.htxs_so_htt.pct == Decimal("50.00") and tccs.over_cap  # 1 "xuất sắc" for 2 "tốt": over 20 %
+    under = agg.ratings["truc_thuoc"]
+    # tcd_* less the unit itself: DB01 htxs 2-1, DB02 htt 5-1, CB01 kht 1-1.
+    assert {lv: under.count(lv) for lv in ("htxs", "htt", "ht", "kht")} == {"htxs": 2, "htt": 13, "ht": 2, "kht": 1}
+    assert under.rated == 21 - 3 and under.left_out == ()
+    assert agg.ratings["tcd"].rated == 21  # the pooled rating stays as it was
+    assert [u.code for u in agg.named.tccs_htxs] == ["DB01"]
+    assert [u.code for u in agg.named.tccs_kht] == ["CB01"]
+
+
+def test_a_unit_whose_own_level_is_not_in_its_counts_is_left_out_of_the_split():
+    agg = aggregate(_dataset_with({}, xep_loai={**LEVELS_GIVEN, "DB02": "kht"}))  # DB02 has tcd_kht = 0
+    assert agg.ratings["truc_thuoc"].left_out == ("DB02",)
+    assert agg.ratings["truc_thuoc"].rated == 21 - 7 - 2
+
+
+def test_without_xep_loai_there_is_no_rating_of_the_base_organisations():
+    agg = aggregate(sample_dataset())
+    assert set(agg.ratings) == {"tcd", "dv"}
+    assert agg.named.tccs_htxs == []
+    members = agg.ratings["dv"]
+    assert (members.htxs_so_htt.pct, members.over_cap) == (Decimal("18.91"), False)  # 52 "xuất sắc" of 275 "tốt"
+
+
+def test_named_units():
+    agg = aggregate(_dataset_with({"DB02": {"dv_ket_nap": 0}, "CB01": {"dv_kht": 1}}))
+    assert [(u.code, u.name) for u in agg.named.no_admission] == [("DB02", "Đảng bộ Sở Y tế")]
+    assert [(u.code, u.count) for u in agg.named.members_kht] == [("DB01", 2), ("CB01", 1)]
+    assert [u.code for u in agg.named.not_submitted] == ["CB03"]
+    assert [u.code for u in agg.named.excluded] == ["CB02"]
+
+
+def test_identical_texts_are_one_mention_naming_every_unit():
+    text = "Đề nghị Đảng ủy Khối mở lớp bồi dưỡng nghiệp vụ."
+    agg = aggregate(
+        _dataset_with(
+            {
+                "DB01": {"nd_kien_nghi": text},
+                "DB02": {"nd_kien_nghi": "đề nghị  đảng ủy khối mở lớp\nbồi dưỡng nghiệp vụ."},
+                "CB01": {"nd_kien_nghi": "Đề nghị Tỉnh ủy quan tâm bố trí biên chế."},
+            }
+        )
+    )
+    groups = agg.text_groups["nd_kien_nghi"]
+    assert [(g.text, [u.code for u in g.units], g.to_committee) for g in groups] == [
+        (text, ["DB01", "DB02"], True),
+        ("Đề nghị Tỉnh ủy quan tâm bố trí biên chế.", ["CB01"], False),
+    ]
+    assert agg.requests_to_committee == [groups[0]] and agg.requests_to_others == [groups[1]]
+
+
+@pytest.mark.parametrize(
+    ("text", "to_committee"),
+    [
+        ("Đề nghị Đảng ủy Khối tăng cường tập huấn.", True),
+        ("- Kính đề nghị Ban Thường vụ Đảng uỷ Khối quan tâm.", True),
+        ("Kiến nghị với Đảng ủy Khối các cơ quan tỉnh về biên chế.", True),
+        ("Đề nghị ĐUK sớm hướng dẫn.", True),
+        ("Đề nghị Đảng ủy cấp trên sớm hướng dẫn.", True),
+        ("Đề nghị Ban Tổ chức Tỉnh ủy sớm ban hành hướng dẫn.", False),
+        ("Đề nghị cấp trên sớm ban hành hướng dẫn.", False),
+        ("Đơn vị đề nghị Đảng ủy Khối quan tâm.", False),
+    ],
+)
+def test_requests_addressed_to_the_committee(text: str, to_committee: bool):
+    agg = aggregate(_dataset_with({"DB01": {"nd_kien_nghi": text}}))
+    group = next(g for g in agg.text_groups["nd_kien_nghi"] if "DB01" in [u.code for u in g.units])
+    assert group.to_committee is to_committee
