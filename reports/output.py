@@ -480,17 +480,22 @@ def _interrupts_held() -> Iterator[None]:
 
 
 def _crash_point(point: str) -> None:
-    """Tests only: stop the process here as kill -9 (or Ctrl+C with ":INT") would, when asked to."""
+    """Tests only: at the named point, kill the process as kill -9 would ("<point>"), send it Ctrl+C
+    ("<point>:INT") or pause 1,5 s there ("<point>:SLEEP"), when REPORTS_TEST_CRASH_AT asks to."""
     wanted = os.environ.get(CRASH_ENV)
     if not wanted:
         return
     name, _, how = wanted.partition(":")
-    if name == point:
-        if how == "INT":
-            os.environ.pop(CRASH_ENV)
-            signal.raise_signal(signal.SIGINT)
-        else:
-            os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+    if name != point:
+        return
+    if how == "SLEEP":
+        os.environ.pop(CRASH_ENV)
+        time.sleep(1.5)
+    elif how == "INT":
+        os.environ.pop(CRASH_ENV)
+        signal.raise_signal(signal.SIGINT)
+    else:
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 # --- the manifest and the edited-file protection ------------------------------------------------------
