@@ -383,12 +383,13 @@ def _new_staging(root: Path) -> tuple[Path, IO[bytes]]:
 
 
 def _release_staging(staging: Path, lock: IO[bytes]) -> None:
-    """Delete a staging folder, unless it holds a journal a later run must finish; then unlock it."""
-    try:
-        if not (staging / JOURNAL).exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    finally:
-        lock.close()
+    """Unlock a staging folder and delete it, unless it holds a journal a later run must finish.
+
+    Unlocking first is safe (a recovering build would only delete it too) and lets Windows delete it.
+    """
+    lock.close()
+    if not (staging / JOURNAL).exists():
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -474,7 +475,7 @@ def _interrupts_held() -> Iterator[None]:
         yield
     finally:
         for s, handler in previous.items():
-            signal.signal(s, handler)
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
         for s in dict.fromkeys(caught):
             signal.raise_signal(s)
 

@@ -386,3 +386,22 @@ def test_bug_log_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uma
     assert log is not None and log.is_relative_to(tmp_path / "state")
     assert log.stat().st_mode & 0o777 == 0o600
     assert log.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_unreadable_input_is_a_message(
+    folders: tuple[Path, Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Root reads every file whatever its mode, so the refusal the system would give is raised here."""
+    first, _, _ = folders
+    unreadable = first / "nop" / f"STC-bieu-so-lieu-{NAM}.xlsx"
+
+    def refuse(folder: Path) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(unreadable))
+
+    monkeypatch.setattr("reports.pipeline.load_folder", refuse)
+    assert cli.main(["check", str(first), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert str(unreadable) in err and "không có quyền truy cập" in err and "Traceback" not in err
