@@ -237,7 +237,7 @@ class OutputFolder:
                 journal = self._plan(header)
                 _write_json(self._staging / JOURNAL, journal)
                 _crash_point("journal")
-                for move in _apply_journal(self.root, self._staging, journal):
+                for move in _apply_journal(self.root, self._staging, journal, recovering=False):
                     self._renamed(move)
         except OSError as exc:  # what was decided is finished by the next run (the journal stays)
             raise file_system_error(exc, self.root, writing=True) from exc
@@ -291,19 +291,20 @@ class OutputFolder:
 # --- the commit journal and recovery -------------------------------------------------------------------
 
 
-def _apply_journal(root: Path, staging: Path, journal: dict[str, Any]) -> list[dict[str, Any]]:
+def _apply_journal(root: Path, staging: Path, journal: dict[str, Any], *, recovering: bool) -> list[dict[str, Any]]:
     """Carry out a commit's journal; safe to run again after being stopped at any point.
 
-    A move whose target no longer holds what the plan found (someone saved over it between a crash
-    and this recovery) leaves the target alone and its entry out of the manifest. Returns the moves
-    that had to take a numbered name because the target could not be replaced (open in Word).
+    When `recovering` (a later run finishing a killed one), a move whose target no longer holds what
+    the plan found (someone saved over it meanwhile) leaves the target alone and its entry out of the
+    manifest. Returns the moves that had to take a numbered name because the target could not be
+    replaced (open in Word).
     """
     outputs: dict[str, Any] = journal["manifest"]["outputs"]
     renamed = []
     for move in journal["moves"]:
         source = staging / STAGED_FILES / move["from"]
         target = root / move["to"]
-        found = _hash_or_none(target)
+        found = _hash_or_none(target) if recovering else move["before"]
         if not source.is_file():  # moved before the interruption, or lost
             if found != move["after"]:
                 outputs.pop(move["to"], None)
@@ -314,7 +315,7 @@ def _apply_journal(root: Path, staging: Path, journal: dict[str, Any]) -> list[d
         try:
             _move(source, target)
         except PermissionError:
-            if found is None:
+            if not target.exists():
                 raise
             _rename_in_journal(root, staging, journal, move)
             _move(source, root / move["to"])
@@ -362,7 +363,7 @@ def recover(root: Path, skip: Path | None = None) -> None:
                 continue  # a build still running
             journal = _read_json(staging / JOURNAL)
             if journal is not None:
-                _apply_journal(root, staging, journal)
+                _apply_journal(root, staging, journal, recovering=True)
             shutil.rmtree(staging, ignore_errors=True)
         finally:
             os.close(fd)
