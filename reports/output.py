@@ -275,14 +275,15 @@ class OutputFolder:
         moves: list[dict[str, Any]] = []
         self.written, self.diverted = [], []
         for rel, staged in self._staged.items():
-            wanted = self.root / rel
-            target = wanted
-            if not _is_ours(wanted, self.root, current):
+            wanted = target = self.root / rel
+            before = _hash_or_none(wanted)
+            if before is not None and not (before and before == (current.get(rel) or {}).get("sha256")):
                 target = _free_name(wanted, self.root, current)
                 self.diverted.append(Diverted(wanted, target, EDITED))
+                before = _hash_or_none(target)
             to = target.relative_to(self.root).as_posix()
-            before = _hash_or_none(target)
-            moves.append({"from": rel, "to": to, "wanted": rel, "before": before, "after": staged.sha256})
+            move = {"from": rel, "to": to, "wanted": rel, "before": before, "after": staged.sha256}
+            moves.append({**move, "previous": outputs.get(to)})  # the entry to keep if `to` cannot be replaced
             outputs[to] = {"sha256": staged.sha256, "bytes": staged.size, **staged.meta}
             self.written.append(target)
         return {"moves": moves, "manifest": {**header, "outputs": dict(sorted(outputs.items()))}}
@@ -336,8 +337,9 @@ def _rename_in_journal(root: Path, staging: Path, journal: dict[str, Any], move:
     """The target is held by another program: give the move a numbered name, recorded before moving."""
     outputs: dict[str, Any] = journal["manifest"]["outputs"]
     entry = outputs.pop(move["to"])
-    current = {rel: e for rel, e in outputs.items()}
-    target = _free_name(root / move["to"], root, current)
+    if move.get("previous"):
+        outputs[move["to"]] = move["previous"]  # the file left in place is still the one recorded before
+    target = _free_name(root / move["to"], root, outputs)
     move["to"] = target.relative_to(root).as_posix()
     move["before"] = _hash_or_none(target)
     outputs[move["to"]] = entry

@@ -405,3 +405,27 @@ def test_an_unreadable_input_is_a_message(
     assert cli.main(["check", str(first), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert str(unreadable) in err and "không có quyền truy cập" in err and "Traceback" not in err
+
+
+def test_a_target_held_by_another_program_gets_a_numbered_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows refuses to replace a file open in Word (PermissionError); the new file goes beside it."""
+    root = tmp_path / str(NAM)
+    commit_tag(root, "old")
+    held = root / "don-vi" / "U2.txt"
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(target) == held:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    after = commit_tag(root, "new")
+    monkeypatch.undo()
+    beside = root / "don-vi" / "U2 (2).txt"
+    assert [(d.wanted, d.written) for d in after.diverted] == [(held, beside)]
+    assert held.read_text() == "old 2\n" and beside.read_text() == "new 2\n"
+    assert beside in after.written and held not in after.written
+    recorded = json.loads((root / MANIFEST).read_text(encoding="utf-8"))["outputs"]
+    assert recorded["don-vi/U2 (2).txt"]["sha256"] == sha(beside)
+    assert recorded["don-vi/U2.txt"]["sha256"] == sha(held)
