@@ -344,8 +344,11 @@ def _bug_log_folders() -> list[Path]:
     folders = []
     if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
         folders.append(Path(os.environ["LOCALAPPDATA"]) / TOOL_FOLDER / "nhat-ky-loi")
-    state = os.environ.get("XDG_STATE_HOME") or (Path.home() / ".local" / "state")
-    folders.append(Path(state) / TOOL_FOLDER / "nhat-ky-loi")
+    try:
+        state = os.environ.get("XDG_STATE_HOME") or (Path.home() / ".local" / "state")
+        folders.append(Path(state) / TOOL_FOLDER / "nhat-ky-loi")
+    except RuntimeError:  # no home folder known
+        pass
     try:
         user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "nguoi-dung")
         folders.append(Path(tempfile.gettempdir()) / f"{TOOL_FOLDER}-{user}")
