@@ -72,7 +72,7 @@ def time_in_process(folder: Path, repeats: int) -> tuple[list[dict[str, float]],
     probe.wrap(intake, "read_submissions", "read")
     probe.wrap(intake, "validate", "validate")
     probe.wrap(pipeline, "check_report_xlsx", "check_report_xlsx")
-    probe.wrap(output.OutputFolder, "write_manifest", "manifest")
+    probe.wrap(output.OutputFolder, "commit", "manifest")
     runs = []
     try:
         for i in range(repeats + 1):

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import os
+import stat
 import sys
 import tempfile
 import traceback
@@ -23,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from reports import __version__
-from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, UserError
+from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, UserError, file_system_error
+from reports.output import TOOL_NAME, check_out_folder
 from reports.problems import Problem, Severity, sort_key
 
 if TYPE_CHECKING:  # pandas and the pipeline are imported only when a command runs
@@ -36,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOLDER = ROOT / "data" / "mau"
 DEFAULT_OUT = Path("output")
 EXIT_BUG = 3
+TOOL_FOLDER = TOOL_NAME  # the per-user folder of the bug logs
 
 SEVERITY_TAGS = {Severity.ERROR: "LỖI", Severity.WARNING: "CẢNH BÁO", Severity.NOTE: "ghi chú"}
 
@@ -99,8 +104,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_console()
+    _quiet_worker_logging()
     args = make_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
+        _check_temp_folder()
         if args.command is None:
             print(f"Lập báo cáo từ bộ dữ liệu mẫu {_show(SAMPLE_FOLDER)} vào thư mục {DEFAULT_OUT}/")
             return run_build(SAMPLE_FOLDER, DEFAULT_OUT, formats="docx,pdf")
@@ -123,8 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("\nĐã dừng theo yêu cầu; không có tệp nào bị ghi dở.", file=sys.stderr)
+        print("\nĐã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở.", file=sys.stderr)
         return 130
+    except OSError as exc:  # an unreadable file, a full or read-only disk: the user's to fix, not a bug
+        print(f"Lỗi: {file_system_error(exc).message}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception:
         return _report_bug()
 
@@ -163,6 +173,7 @@ def run_blank_form(folder: Path, out: Path | None) -> int:
 def run_check(folder: Path, out: Path, *, details: bool = False) -> int:
     from reports.pipeline import check
 
+    check_out_folder(out, folder)
     result = check(folder, out)
     print_problems(result.intake.problems, result.intake.units, sys.stdout, details=details)
     print_summary(result.intake, sys.stdout)
@@ -190,6 +201,7 @@ def run_build(
         raise UserError(f"--formats chỉ nhận docx, pdf hoặc docx,pdf (nhận được: '{formats}').")
     if jobs is not None and jobs < 1:
         raise UserError("--jobs phải là số nguyên từ 1 trở lên.")
+    check_out_folder(out, folder)
     bar = _ProgressBar()
     try:
         result = build(
@@ -321,14 +333,83 @@ def _utf8_console() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")
 
 
-def _report_bug() -> int:
-    """An unexpected exception is a bug: its traceback goes to a log file, the clerk gets a short note."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    log = Path(tempfile.gettempdir()) / f"bao-cao-loi-{stamp}.log"
+def _check_temp_folder() -> None:
+    """Stop with a message, before any work, when no temporary folder can be written.
+
+    openpyxl writes the check report's sheets through temporary files; with every candidate folder
+    (TMPDIR, /tmp, /var/tmp, the current folder) full or read-only that would fail deep inside.
+    """
     try:
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        where = f" Chi tiết kỹ thuật đã ghi vào {log}; xin gửi tệp này cho người phụ trách công cụ."
+        tempfile.gettempdir()
     except OSError:
-        where = ""
+        raise UserError(
+            "Không có thư mục tạm nào ghi được (biến TMPDIR, /tmp, /var/tmp và thư mục hiện tại đều đầy hoặc "
+            "chỉ cho đọc). Giải phóng chỗ trống trên ổ đĩa hoặc đặt TMPDIR sang thư mục khác rồi chạy lại."
+        ) from None
+
+
+def _quiet_worker_logging() -> None:
+    """The process pool logs a worker's failure with its traceback to stderr; the main process reports it."""
+    logger = logging.getLogger("concurrent.futures")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
+def _report_bug() -> int:
+    """An unexpected exception is a bug: its traceback goes to a private log file, the clerk gets a short note.
+
+    The log can hold names and figures from the data, so it is written where only the user can read it
+    (mode 0600, in a per-user folder of mode 0700), never to the shared temporary folder.
+    """
+    log = _write_bug_log(traceback.format_exc())
+    where = f" Chi tiết kỹ thuật đã ghi vào {log}; xin gửi tệp này cho người phụ trách công cụ." if log else ""
     print(f"Lỗi nội bộ của công cụ (không phải lỗi số liệu).{where}", file=sys.stderr)
     return EXIT_BUG
+
+
+def _write_bug_log(text: str) -> Path | None:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for folder in _bug_log_folders():
+        try:
+            if not _private_folder(folder):
+                continue
+            path = folder / f"loi-{stamp}-{os.getpid()}.log"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _bug_log_folders() -> list[Path]:
+    """Per-user places for the bug log: the user's state (or local app data) folder, then a private temp one."""
+    folders = []
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        folders.append(Path(os.environ["LOCALAPPDATA"]) / TOOL_FOLDER / "nhat-ky-loi")
+    try:
+        state = os.environ.get("XDG_STATE_HOME") or (Path.home() / ".local" / "state")
+        folders.append(Path(state) / TOOL_FOLDER / "nhat-ky-loi")
+    except RuntimeError:  # no home folder known
+        pass
+    try:
+        user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "nguoi-dung")
+        folders.append(Path(tempfile.gettempdir()) / f"{TOOL_FOLDER}-{user}")
+    except OSError:
+        pass
+    return folders
+
+
+def _private_folder(folder: Path) -> bool:
+    """Create `folder` (mode 0700); True only when it is a real folder of ours that others cannot enter."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if os.name != "nt":
+        if info.st_uid != os.getuid():
+            return False
+        if info.st_mode & 0o077:
+            os.chmod(folder, 0o700)
+    return True

@@ -181,4 +181,4 @@ def _write_documents(output: OutputFolder, docs: Sequence[Document], rendered: d
 def _finish(checked: CheckResult, folder: Path, command: str, *, draft: bool = False) -> None:
     intake = checked.intake
     extra: dict[str, object] = {"nam": intake.settings.nam, "command": command, "draft": draft}
-    checked.output.write_manifest(intake.input_files, folder, extra)
+    checked.output.commit(intake.input_files, folder, extra)
