@@ -2,9 +2,9 @@
 
 WeasyPrint 70 subsets every embedded font for every document. It does it with the system's
 libharfbuzz-subset when it finds one (Debian's `libharfbuzz-subset0`, not on a plain machine) and
-with fontTools otherwise: measured on a unit report, fontTools took more than half of the PDF's time
-(0,85 s of CPU against 0,26 s here, `bench/bench_fonts.py`), and it stamps the current time into each
-subset, so the same report rendered twice had different bytes unless SOURCE_DATE_EPOCH was set in
+with fontTools otherwise: measured on a unit report, fontTools took about two thirds of the PDF's time
+(0,85 s of CPU per PDF before, 0,34 s with this module; `bench/bench_fonts.py`), and it stamps the
+current time into each subset, so the same report rendered twice had different bytes unless SOURCE_DATE_EPOCH was set in
 `os.environ` around the write, which is not thread-safe. WeasyPrint does not use uharfbuzz by itself:
 it loads libharfbuzz-subset through cffi only.
 
