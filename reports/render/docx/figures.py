@@ -73,7 +73,12 @@ def unregister_figure_builder(kind: str) -> None:
 
 def figure(w: BodyWriter, el: Any, _rule: Rule) -> None:
     """The figure's children in order: the picture child becomes the drawing, a caption a paragraph."""
+    require_blank_content(el)
+    parts = [(child, lookup(w.table, child, FIGURE)) for child in children(el)]
+    if sum(rule.pdf_only for _, rule in parts) != 1:
+        raise invalid(el, "phải có đúng một hình cho bản PDF (<img> hoặc <svg>).")
     kind = classes(el)
+    request = _request(w, el, kind)
     builder = _BUILDERS.get(kind)
     if builder is None:
         raise DocxWriterError(
@@ -82,12 +87,6 @@ def figure(w: BodyWriter, el: Any, _rule: Rule) -> None:
             element=f'<figure class="{kind}">',
             line=el.sourceline,
         )
-    require_blank_content(el)
-    parts = [(child, lookup(w.table, child, FIGURE)) for child in children(el)]
-    pictures = [child for child, rule in parts if rule.pdf_only]
-    if len(pictures) != 1:
-        raise invalid(el, "phải có đúng một hình cho bản PDF (<img> hoặc <svg>).")
-    request = _request(w, el, kind)
     for child, rule in parts:
         if rule.pdf_only:
             w.use_style(FIGURE_STYLE)
