@@ -216,7 +216,7 @@ def test_body_text_format_comes_from_the_layout_in_the_html():
 
 def test_layout_defaults_are_the_settings_defaults():
     """Without <meta name="layout"> the DOCX gets the [trinh_bay] defaults (36-HD)."""
-    writer = {k: v for k, v in dataclasses.asdict(Layout()).items()}
+    writer = dataclasses.asdict(Layout())
     settings = dataclasses.asdict(TrinhBay())
     assert writer == {k: settings[k] for k in writer}
 
