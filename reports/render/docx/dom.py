@@ -72,7 +72,9 @@ def unsupported(el: Any, where: str = "") -> DocxWriterError:
 def invalid(el: Any, message: str) -> DocxWriterError:
     """An element of the subset used with a wrong attribute value."""
     described = describe(el)
-    return DocxWriterError(f"{described} (dòng {el.sourceline} của HTML): {message}", element=described, line=el.sourceline)
+    return DocxWriterError(
+        f"{described} (dòng {el.sourceline} của HTML): {message}", element=described, line=el.sourceline
+    )
 
 
 def children(el: Any) -> Iterator[Any]:

@@ -142,7 +142,7 @@ def _drawing_paragraph(w: BodyWriter, graphic: Graphic, request: FigureRequest, 
         f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{drawing_id}" name="{xml_text(name)}"/>'
         f"<wp:cNvGraphicFramePr/><a:graphic>{data}</a:graphic></wp:inline>"
     )
-    drawing = f'<w:drawing {nsdecls("wp", "a", "pic", "r", "c")}>{inline}</w:drawing>'
+    drawing = f"<w:drawing {nsdecls('wp', 'a', 'pic', 'r', 'c')}>{inline}</w:drawing>"
     return f"<w:p>{ppr(style=FIGURE_STYLE, page_break_before=page_break)}<w:r>{drawing}</w:r></w:p>"
 
 

@@ -32,7 +32,7 @@ DATA_CELL = "một hàng của bảng dữ liệu"
 LAYOUT_TABLE_CELL = "một hàng của bảng đầu văn bản hoặc bảng chữ ký"
 INLINE = "một đoạn văn"
 FIGURE = "một <figure>"
-TOC = "mục lục <nav class=\"toc\">"
+TOC = 'mục lục <nav class="toc">'
 TOC_INLINE = "một mục của mục lục"
 
 BlockHandler = Callable[["BodyWriter", Any, "Rule"], None]

@@ -275,4 +275,3 @@ def _tc(width: int, span: int, merge: str, valign: str, content: str) -> str:
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{v_merge}'
         f'<w:vAlign w:val="{valign}"/></w:tcPr>{content}</w:tc>'
     )
-
