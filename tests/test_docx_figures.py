@@ -15,6 +15,7 @@ from docx.document import Document
 from docx.enum.shape import WD_INLINE_SHAPE
 from docx.enum.text import WD_TAB_LEADER
 from docx.oxml.ns import qn
+from lxml import etree
 
 from reports.render.docx import (
     DocxWriterError,
@@ -176,3 +177,34 @@ def test_contents_without_entries_or_with_bad_levels_is_an_error():
         render_docx(page('<nav class="toc"></nav>'))
     with pytest.raises(DocxWriterError, match="data-levels"):
         render_docx(page('<nav class="toc" data-levels="tất cả"><p class="toc-1">x</p></nav>'))
+
+
+def test_the_real_chart_builder_fits_the_hook():
+    """reports.charts makes the chart part and its workbook; the hook adds and draws them (issue 9)."""
+    from reports.charts.spec import ChartSpec, Series
+    from reports.charts.word import CHART_PARTNAME, XLSX_PARTNAME, chart_part
+
+    spec = ChartSpec(
+        "line", "Số đảng viên qua các năm", ("2024", "2025", "2026"), (Series("Đảng viên", SPEC["gia_tri"]),)
+    )
+
+    def native(request: FigureRequest) -> Graphic:
+        xml, xlsx = chart_part(ChartSpec.from_dict(request.spec))
+        workbook = NewPart(XLSX_PARTNAME, CT_XLSX, RT_PACKAGE, xlsx)
+        return Graphic(NewPart(CHART_PARTNAME, CT_CHART, RT_CHART, xml, (workbook,)), "chart")
+
+    register_figure_builder("chart", native)
+    try:
+        figure = f"<figure class=\"chart\" data-chart='{spec.to_json()}'><svg></svg></figure>"
+        document = open_docx(render_docx(page(figure)))
+    finally:
+        unregister_figure_builder("chart")
+    [shape] = document.inline_shapes
+    assert shape.type == WD_INLINE_SHAPE.CHART
+    chart = document.part.related_parts[shape._inline.graphic.graphicData.find(qn("c:chart")).get(qn("r:id"))]
+    values = [
+        v.text for v in etree.fromstring(chart.blob).iter("{http://schemas.openxmlformats.org/drawingml/2006/chart}v")
+    ]
+    assert {"1210", "1234", "1251"} <= set(values)
+    sheet = openpyxl.load_workbook(io.BytesIO(chart.related_parts["rId1"].blob)).active
+    assert [c.value for c in sheet["B"]][1:] == SPEC["gia_tri"]
