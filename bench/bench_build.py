@@ -115,7 +115,7 @@ def bare_pdf(html: str) -> bytes:
 def bare_docx(html: str, dataset: Any) -> bytes:
     from reports.render.docx import render_docx
 
-    return render_docx(html, dataset.settings.trinh_bay)
+    return render_docx(html)
 
 
 def time_bare(folder: Path, repeats: int) -> dict[str, Any]:
