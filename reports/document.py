@@ -81,7 +81,7 @@ def make_frame(
         dia_danh_ngay=vn.fmt_date_header(co_quan.dia_danh, date),
         ngay=vn.fmt_date_body(date),
         ngay_so_lieu=vn.fmt_date_body(cut_off) if cut_off else "",
-        trich_yeu=(trich_yeu or settings.van_ban.trich_yeu).strip(),
+        trich_yeu=lower_first((trich_yeu or settings.van_ban.trich_yeu).strip()),
         can_cu=settings.van_ban.can_cu.strip(),
         dau_ket=settings.van_ban.dau_ket,
         ky=Signature(settings.ky.quyen_han, settings.ky.chuc_vu, settings.ky.ho_ten),
@@ -90,6 +90,20 @@ def make_frame(
         co_quan_bao_cao=issuing_body(settings.ky.quyen_han),
         the_thuc=settings.van_ban.the_thuc,
     )
+
+
+def lower_first(text: str) -> str:
+    """The trích yếu starts in lower case (domain.md 1.5): "Tổng kết ..." -> "tổng kết ...".
+
+    A first word in capitals ("HĐND", "UBND") or a name ("Đảng ủy Khối", two capitals running) is kept.
+    """
+    words = text.split(" ", 2)
+    first = words[0]
+    if not first or first.isupper() and len(first) > 1 or first == "Đảng":
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text
+    return first[:1].lower() + text[1:]
 
 
 _COLLECTIVES = {
