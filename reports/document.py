@@ -99,7 +99,7 @@ def lower_first(text: str) -> str:
     """
     words = text.split(" ", 2)
     first = words[0]
-    if not first or first.isupper() and len(first) > 1 or first == "Đảng":
+    if not first or (first.isupper() and len(first) > 1) or first == "Đảng":
         return text
     if len(words) > 1 and words[1][:1].isupper():
         return text

@@ -338,8 +338,11 @@ def test_discipline_total_is_every_form_reported(dataset):
     figures = dataset.figures.copy()
     figures.loc["DB02", "kl_khien_trach"] = pd.NA
     text = report_text(consolidated_context(replace(dataset, figures=figures)))
-    expected = sum(int(v) for code in ("kl_khien_trach", "kl_canh_cao", "kl_cach_chuc", "kl_khai_tru")
-                   for v in figures[code].dropna())
+    expected = sum(
+        int(v)
+        for code in ("kl_khien_trach", "kl_canh_cao", "kl_cach_chuc", "kl_khai_tru")
+        for v in figures[code].dropna()
+    )
     assert f"Thi hành kỷ luật {expected} đảng viên (" in text
     assert "Không có tổ chức đảng bị kỷ luật" in text or "không có tổ chức đảng bị kỷ luật" in text
 
@@ -348,15 +351,22 @@ def test_targets_stand_beside_their_results_with_status():
     dataset = sample_dataset(draft=False)
     settings = dataclasses.replace(
         dataset.settings,
-        chi_tieu=ChiTieu((("ket_nap", 20.0), ("dv_htt_tro_len_pct", 85.0), ("tcd_htt_tro_len_pct", 90.0)), True, "chi_tieu"),
+        chi_tieu=ChiTieu(
+            (("ket_nap", 20.0), ("dv_htt_tro_len_pct", 85.0), ("tcd_htt_tro_len_pct", 90.0)), True, "chi_tieu"
+        ),
     )
     text = report_text(consolidated_context(dataclasses.replace(dataset, settings=settings)))
     assert "kết nạp 17 đảng viên mới, đạt 85,00% chỉ tiêu (20 đảng viên), không đạt chỉ tiêu" in text
-    assert "327/364 đồng chí (89,84%) hoàn thành tốt nhiệm vụ trở lên (chỉ tiêu 85,00%), vượt chỉ tiêu 4,84 điểm phần trăm" in text
+    assert (
+        "327/364 đồng chí (89,84%) hoàn thành tốt nhiệm vụ trở lên (chỉ tiêu 85,00%), vượt chỉ tiêu 4,84 điểm phần trăm"
+        in text
+    )
     assert "(chỉ tiêu 90,00%), không đạt chỉ tiêu 9,05 điểm phần trăm" in text
     assert "đạt và vượt 1/3 chỉ tiêu chủ yếu" in text
     # the one-table summary: last year, target, this year, change (percentage points for a share)
-    html = render_html("bao-cao-tong-hop.html.j2", consolidated_context(dataclasses.replace(dataset, settings=settings)))
+    html = render_html(
+        "bao-cao-tong-hop.html.j2", consolidated_context(dataclasses.replace(dataset, settings=settings))
+    )
     assert "Kết quả thực hiện các chỉ tiêu chủ yếu" in html and "Không đạt (85,00%)" in html
 
 
@@ -371,10 +381,15 @@ def test_base_organisations_rated_separately_and_named(dataset):
     rated = _with_levels(dataset, {"DB01": "htxs", "DB02": "htt", "CB01": "kht", "CB02": "htt", "CB03": "htt"})
     text = report_text(consolidated_context(rated))
     assert "- Tổ chức cơ sở đảng: có 5 tổ chức cơ sở đảng được đánh giá, xếp loại chất lượng" in text
-    assert "1 hoàn thành xuất sắc nhiệm vụ (20,00%); 3 hoàn thành tốt nhiệm vụ (60,00%); 1 không hoàn thành nhiệm vụ (20,00%)" in text
+    assert (
+        "1 hoàn thành xuất sắc nhiệm vụ (20,00%); 3 hoàn thành tốt nhiệm vụ (60,00%); 1 không hoàn thành nhiệm vụ (20,00%)"
+        in text
+    )
     assert "(đề nghị khen thưởng): Đảng bộ Sở Tài chính." in text
     assert "Tổ chức cơ sở đảng không hoàn thành nhiệm vụ: Chi bộ Hội Nông dân tỉnh." in text
-    assert "- Tổ chức đảng trực thuộc tổ chức cơ sở đảng (đảng bộ bộ phận, chi bộ trực thuộc): có 18 tổ chức đảng" in text
+    assert (
+        "- Tổ chức đảng trực thuộc tổ chức cơ sở đảng (đảng bộ bộ phận, chi bộ trực thuộc): có 18 tổ chức đảng" in text
+    )
     assert "Các đơn vị có đảng viên không hoàn thành nhiệm vụ: Đảng bộ Sở Tài chính (2)." in text
     assert "Chưa báo cáo: Chi bộ Hội Cựu chiến binh tỉnh." in text
 
