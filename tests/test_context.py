@@ -382,8 +382,8 @@ def test_base_organisations_rated_separately_and_named(dataset):
     text = report_text(consolidated_context(rated))
     assert "- Tổ chức cơ sở đảng: có 5 tổ chức cơ sở đảng được đánh giá, xếp loại chất lượng" in text
     assert (
-        "1 hoàn thành xuất sắc nhiệm vụ (20,00%); 3 hoàn thành tốt nhiệm vụ (60,00%); 1 không hoàn thành nhiệm vụ (20,00%)"
-        in text
+        "1 hoàn thành xuất sắc nhiệm vụ (20,00%); 3 hoàn thành tốt nhiệm vụ (60,00%); "
+        "1 không hoàn thành nhiệm vụ (20,00%)" in text
     )
     assert "(đề nghị khen thưởng): Đảng bộ Sở Tài chính." in text
     assert "Tổ chức cơ sở đảng không hoàn thành nhiệm vụ: Chi bộ Hội Nông dân tỉnh." in text
