@@ -9,6 +9,7 @@ inside a DOCX paragraph are kept by `docx_paragraphs`, one line each, for the go
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -35,9 +36,26 @@ def _clean_lines(text: str) -> str:
     return "\n".join(line for line in (clean(part) for part in text.split("\n")) if line)
 
 
+def _stamp(path: Path) -> tuple[str, int, int]:
+    """A file's identity for the caches below: the same path rewritten is read again."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
 def docx_paragraphs(source: Path | bytes) -> list[str]:
     """Every w:p of the document body in order (table cells included), as text; a `w:br` is a newline."""
-    document = Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    if isinstance(source, bytes):
+        return _docx_paragraphs(source)
+    return list(_docx_paragraphs_of_file(_stamp(source)))
+
+
+@functools.lru_cache(maxsize=32)
+def _docx_paragraphs_of_file(stamp: tuple[str, int, int]) -> tuple[str, ...]:
+    return tuple(_docx_paragraphs(Path(stamp[0]).read_bytes()))
+
+
+def _docx_paragraphs(source: bytes) -> list[str]:
+    document = Document(io.BytesIO(source))
     texts = []
     for paragraph in document.element.body.iter(qn("w:p")):
         text = _clean_lines("".join(run.text for run in paragraph.iter(qn("w:r"))))
@@ -69,10 +87,26 @@ def _without_page_number(text: str, number: int) -> str:
     return " ".join(words)
 
 
+def pdf_raw_pages(source: Path | bytes) -> list[str]:
+    """pypdf's text of each page as it extracts it (line breaks kept). A file is read once per session
+    (several tests read the same sample report; pypdf takes seconds on it)."""
+    if isinstance(source, bytes):
+        return _pdf_raw_pages(source)
+    return list(_pdf_raw_pages_of_file(_stamp(source)))
+
+
+@functools.lru_cache(maxsize=32)
+def _pdf_raw_pages_of_file(stamp: tuple[str, int, int]) -> tuple[str, ...]:
+    return tuple(_pdf_raw_pages(Path(stamp[0]).read_bytes()))
+
+
+def _pdf_raw_pages(source: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(source)).pages]
+
+
 def pdf_pages(source: Path | bytes, *, drop_page_numbers: bool = False) -> list[str]:
     """Cleaned text of each page; with `drop_page_numbers`, the number of pages 2+ is taken out."""
-    reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else str(source))
-    pages = [clean(page.extract_text() or "") for page in reader.pages]
+    pages = [clean(text) for text in pdf_raw_pages(source)]
     if drop_page_numbers:
         pages = [pages[0], *(_without_page_number(text, n) for n, text in enumerate(pages[1:], start=2))]
     return pages
