@@ -470,7 +470,11 @@ def test_nowrap_keeps_hyphens_and_spaces_unbreakable():
 
 
 def test_style_element_in_head_is_ignored_but_body_must_have_sections():
-    head = "<style>@page { margin: 20mm; }</style>"
-    assert render_docx(page('<section class="portrait"><p>x</p></section>', head))
+    head = "<style>@page { margin: 50mm; } p { color: red; }</style>"
+    document = open_docx(render_docx(page('<section class="portrait"><p>x</p></section>', head)))
+    assert [p.text for p in document.paragraphs] == ["x"]  # the CSS text is not body text
+    section = document.sections[0]
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [twips(m) for m in margins] == [1134, 1134, 1701, 850]  # the layout's, not the <style>'s
     with pytest.raises(DocxWriterError, match="section"):
         render_docx(page(""))
