@@ -1,4 +1,4 @@
-"""Text widths from the bundled Liberation Serif, so the SVG can wrap labels and leave room for them.
+"""Text widths from the bundled BaoCao Serif (Liberation Serif 2, subset), so the SVG can wrap labels and leave room for them.
 
 Liberation Serif is metric-compatible with Times New Roman, so the widths also hold where a viewer
 substitutes one for the other. Only the `cmap` and `hmtx` tables are read (fontTools loads tables
@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from reports.render.html import TEMPLATES_DIR
 
-FONT_FILES = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Bold.ttf"}
+FONT_FILES = {False: "BaoCaoSerif-Regular.ttf", True: "BaoCaoSerif-Bold.ttf"}
 
 
 @lru_cache(maxsize=2)
