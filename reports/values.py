@@ -134,3 +134,32 @@ def clean_code(raw: object) -> str:
     if raw is None or isinstance(raw, ExcelError):
         return ""
     return unicodedata.normalize("NFC", str(raw)).strip()
+
+
+# --- text that Word and Excel produce ---------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold (openpyxl and lxml refuse them): C0 controls but tab, line feed and
+# carriage return; lone surrogates (a file name that was not UTF-8); U+FFFE, U+FFFF. Word's manual line
+# break (vertical tab) and page break (form feed) become a space; the others are removed.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_AS_SPACE = {"\x0b": " ", "\x0c": " "}
+
+# Characters that show as nothing, or as nothing visible, in a message: format characters (zero-width
+# space, joiners, marks, BOM), controls, and the Hangul fillers that look like a blank.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]")
+
+
+def has_invalid_xml(text: str) -> bool:
+    return _XML_INVALID.search(text) is not None
+
+
+def clean_xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold (see `_XML_INVALID`)."""
+    return _XML_INVALID.sub(lambda m: _AS_SPACE.get(m.group(), ""), text)
+
+
+def visible(text: str) -> str:
+    """Invisible characters written out, for messages: 'STC\\u200b' -> 'STC⟨U+200B⟩'."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
