@@ -280,15 +280,25 @@ def _put(grid: Grid, row: int, col: int, value: Any) -> None:
 
 @dataclass
 class CsvTable:
-    """CSV rows with the physical line number (1-based) each row starts on."""
+    """CSV rows with the physical line number (1-based) each row starts on.
+
+    `spans`: rows (by index) whose record runs over several physical lines, with the last line: a
+    quoted cell holding line breaks, or a stray quote that swallowed the rows after it. `cleaned`:
+    (row index, column) of the cells whose XML-invalid characters (a NUL ...) were removed.
+    """
 
     rows: list[list[str]]
     lines: list[int]
     delimiter: str
+    spans: dict[int, int] = field(default_factory=dict)
+    cleaned: list[tuple[int, int]] = field(default_factory=list)
 
 
 def read_csv(path: Path) -> CsvTable:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(f"tệp lớn {size >> 20} MB, vượt giới hạn {MAX_FILE_BYTES >> 20} MB")
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"không mở được tệp ({exc.strerror or exc})") from None
@@ -305,17 +315,24 @@ def read_csv(path: Path) -> CsvTable:
     text = unicodedata.normalize("NFC", text)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    lines: list[int] = []
+    table = CsvTable([], [], delimiter)
     start = 1
     try:
         for row in reader:
-            rows.append(row)
-            lines.append(start)
+            index = len(table.rows)
+            if reader.line_num > start:
+                table.spans[index] = reader.line_num
+            if any(has_invalid_xml(cell) for cell in row):
+                for c, cell in enumerate(row):
+                    if has_invalid_xml(cell):
+                        row[c] = clean_xml_text(cell)
+                        table.cleaned.append((index, c))
+            table.rows.append(row)
+            table.lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise UnreadableFile(f"tệp CSV sai cấu trúc ở dòng {reader.line_num} ({exc})") from None
-    return CsvTable(rows, lines, delimiter)
+    return table
 
 
 def sniff_delimiter(text: str) -> str:

@@ -21,6 +21,10 @@ EXCEL_ERRORS = frozenset(
 _WHOLE = re.compile(r"^\d+$|^\d{1,3}(?:[.\u00a0\u202f ]\d{3})+$")
 
 
+# No count of a party organisation comes near this (a whole province has a few hundred thousand
+# members); a larger number is a typing error, and far below 2^63 so that no total can overflow.
+MAX_COUNT = 10_000_000
+
 # The code of an `ExcelError` for a formula saved without its result (a file not written by Excel).
 UNCALCULATED = "#CHƯA_TÍNH"
 
@@ -49,7 +53,16 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def parse_count(raw: object) -> Parsed:
+def parse_count(raw: object, ceiling: int = MAX_COUNT) -> Parsed:
+    """`raw` as a count: a whole number from 0 to `ceiling`, or why not."""
+    result = _parse_count(raw)
+    if result.value is not None and result.value > ceiling:
+        limit = f"{ceiling:_}".replace("_", ".")
+        return Parsed(None, f"số quá lớn (trên {limit}), không thể là một số lượng; kiểm tra lỗi gõ")
+    return result
+
+
+def _parse_count(raw: object) -> Parsed:
     if is_blank(raw):
         return Parsed(None)
     if isinstance(raw, ExcelError) and raw.code == UNCALCULATED:
