@@ -47,7 +47,7 @@ class Intake:
     def input_files(self) -> list[Path]:
         """Every file the figures come from (for the manifest)."""
         files = [self.folder / SETTINGS_FILE, self.folder / UNITS_FILE, *self.read.files, *self.last_year_files]
-        return [f for f in files if f.is_file()]
+        return [f for f in files if f.is_file() and _utf8_name(f)]
 
     def status(self) -> dict[str, str]:
         """Each expected unit: "hop_le" (usable), "co_loi" (submitted, has errors) or "chua_nop"."""
@@ -73,6 +73,15 @@ class Intake:
             last_year=self.last_year,
             draft=draft,
         )
+
+
+def _utf8_name(path: Path) -> bool:
+    """A name the manifest (JSON, UTF-8) can record; others are still read and reported by name."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def load_folder(folder: Path) -> Intake:

@@ -11,6 +11,7 @@ ceiling and prints nothing (a Rust panic message is not for the clerk); a file i
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -23,14 +24,14 @@ from reports.tables import Grid, UnreadableFile, read_grids
 TIMEOUT = 45.0  # seconds for one file
 MEMORY_LIMIT = 1 << 30  # bytes of address space the worker may add to what it starts with
 
-_CRASHED = "không đọc được tệp: trình đọc bảng tính bị dừng đột ngột khi mở tệp (tệp hỏng hoặc quá lớn)"
-_TIMED_OUT = f"không đọc được tệp: đọc quá {TIMEOUT:.0f} giây (tệp hỏng hoặc quá lớn)"
+_CRASHED = "trình đọc bảng tính bị dừng đột ngột khi mở tệp (tệp hỏng hoặc quá lớn)"
+_TIMED_OUT = f"đọc quá {TIMEOUT:.0f} giây (tệp hỏng hoặc quá lớn)"
 
 
 class _Worker:
     def __init__(self) -> None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
+        context: Any = multiprocessing.get_context(method)
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
@@ -69,7 +70,7 @@ def read_isolated(
         _discard()
         raise UnreadableFile(_CRASHED) from None
     if kind == "ok":
-        return payload  # type: ignore[no-any-return]
+        return payload
     if kind == "unreadable":
         raise UnreadableFile(payload)
     raise UnreadableFile(f"không đọc được tệp ({payload})")
@@ -99,7 +100,7 @@ def _serve(conn: Connection) -> None:
         except UnreadableFile as exc:
             answer = ("unreadable", exc.reason)
         except MemoryError:
-            answer = ("unreadable", "không đọc được tệp: tệp quá lớn so với bộ nhớ dành cho một biểu")
+            answer = ("unreadable", "tệp quá lớn so với bộ nhớ dành cho một biểu")
         except Exception as exc:  # a reader's bug on a strange file: that file is unreadable, not the run
             answer = ("error", f"{type(exc).__name__}: {exc}"[:300])
         try:
@@ -133,7 +134,5 @@ def _limit_memory() -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     if soft == resource.RLIM_INFINITY or limit < soft:
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        except (ValueError, OSError):
-            pass

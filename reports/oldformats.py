@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
+from typing import IO
 from xml.etree import ElementTree
 
 Errors = dict[str, dict[tuple[int, int], str]]
@@ -37,9 +38,9 @@ def ods_errors(path: Path) -> Errors:
     return found
 
 
-def _walk_ods(fh: object, found: Errors) -> None:
+def _walk_ods(fh: IO[bytes], found: Errors) -> None:
     sheet, row, col = "", -1, 0
-    for event, elem in ElementTree.iterparse(fh, events=("start", "end")):  # type: ignore[arg-type]
+    for event, elem in ElementTree.iterparse(fh, events=("start", "end")):
         tag = elem.tag
         if event == "start":
             if tag == f"{_T}table":

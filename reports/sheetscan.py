@@ -219,9 +219,7 @@ def _special_cells(scan: SheetScan, data: bytes, pending: Cell | None) -> Cell |
     return None
 
 
-def _close_cell(
-    scan: SheetScan, cell: Cell, body: bytes, *, last: bool = False
-) -> Cell | None:
+def _close_cell(scan: SheetScan, cell: Cell, body: bytes, *, last: bool = False) -> Cell | None:
     row, col, is_error, formula = cell
     value = _VALUE.search(body)
     formula = formula or bool(_FORMULA.search(body))

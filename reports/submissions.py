@@ -31,8 +31,8 @@ from reports.tables import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
     WORKBOOK_SUFFIXES,
-    Grid,
     CsvTable,
+    Grid,
     Sheet,
     UnreadableFile,
     cell_name,
@@ -162,7 +162,10 @@ def _refusal(path: Path, base: Path) -> str:
         if path.is_symlink():
             target = path.resolve()
             if not target.is_relative_to(base):
-                return "Tệp là đường dẫn tắt (liên kết) trỏ ra ngoài thư mục dữ liệu nên không được đọc; hãy chép tệp thật vào nop/."
+                return (
+                    "Tệp là đường dẫn tắt (liên kết) trỏ ra ngoài thư mục dữ liệu nên không được đọc; hãy chép "
+                    "tệp thật vào nop/."
+                )
         mode = path.stat().st_mode
     except (OSError, RuntimeError) as exc:
         return f"Không mở được tệp ({getattr(exc, 'strerror', None) or exc})."
@@ -245,7 +248,7 @@ class _Reader:
                 self.problems.append(
                     error(
                         "csv_dong_bi_gop",
-                        f"Từ dòng {first} đến dòng {last} bị đọc thành một dòng vì có dấu ngoặc kép (\") mở mà "
+                        f'Từ dòng {first} đến dòng {last} bị đọc thành một dòng vì có dấu ngoặc kép (") mở mà '
                         "không đóng đúng chỗ; số liệu các dòng trong khoảng đó bị mất. Hãy sửa hoặc bỏ dấu ngoặc "
                         "kép thừa.",
                         place=Place(name, "", f"dòng {first}"),
@@ -368,7 +371,8 @@ class _Reader:
             def place(col: int, r: int = r) -> Place:
                 if row_names is None:
                     return Place(name, sheet, cell_name(r, col))
-                return Place(name, "", f"{row_names[r]}, cột {header[col] or col + 1}")
+                label = header[col] if col < len(header) and header[col] else col + 1
+                return Place(name, "", f"{row_names[r]}, cột {label}")
 
             unit = clean_code(_at(grid, r, unit_col))
             if _label_row(unit, [v for c, v in enumerate(line) if c != unit_col]):

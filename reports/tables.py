@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -155,7 +154,7 @@ def read_grids(
 
     Called in this process for a measured workbook, and in the worker process for the others.
     """
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError
 
     head = _head(path)
     try:
@@ -222,9 +221,7 @@ def _refuse_by_content(path: Path, head: bytes) -> None:
     except OSError as exc:
         raise UnreadableFile(f"không mở được tệp ({exc.strerror or exc})") from None
     if size > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            f"tệp lớn {size >> 20} MB, vượt giới hạn {MAX_FILE_BYTES >> 20} MB của một biểu số liệu"
-        )
+        raise UnreadableFile(f"tệp lớn {size >> 20} MB, vượt giới hạn {MAX_FILE_BYTES >> 20} MB của một biểu số liệu")
     text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00").lower()
     if text.startswith((b"<", b"mime-version")):
         kind = "bảng tính dạng XML 2003" if b"<?xml" in text[:10] and b"<html" not in text else "trang web (HTML)"

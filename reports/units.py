@@ -49,7 +49,7 @@ def load_units(folder: Path) -> pd.DataFrame:
     for index, last in table.spans.items():
         if any("\n" in cell or "\r" in cell for cell in table.rows[index]):
             problems.append(
-                f"dòng {table.lines[index]} đến dòng {last} bị đọc thành một dòng (dấu ngoặc kép (\") mở mà không "
+                f'dòng {table.lines[index]} đến dòng {last} bị đọc thành một dòng (dấu ngoặc kép (") mở mà không '
                 "đóng, hoặc ô có xuống dòng); hãy sửa dấu ngoặc kép"
             )
     if not records and not problems:

@@ -159,7 +159,9 @@ _AS_SPACE = {"\x0b": " ", "\x0c": " "}
 
 # Characters that show as nothing, or as nothing visible, in a message: format characters (zero-width
 # space, joiners, marks, BOM), controls, and the Hangul fillers that look like a blank.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]"
+)
 
 
 def has_invalid_xml(text: str) -> bool:
