@@ -8,7 +8,6 @@ four billion strings, a sheet that inflates past the member limit, 30.000 unclos
 from __future__ import annotations
 
 # ruff: noqa: E501
-
 import zipfile
 from pathlib import Path
 
