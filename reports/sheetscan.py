@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -48,6 +49,8 @@ _REF = re.compile(rb"""\br\s*=\s*["']\s*([A-Za-z]{1,10})([0-9]{1,15})\s*["']""")
 _VALUE_CELL_REF = re.compile(
     rb"<" + _PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']\s*([A-Za-z]{1,10})([0-9]{1,15})\s*["'][^>]*(?<!/)>"""
 )
+_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_BIG_PLAIN_REF = re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z][0-9]{5}|[^A-Z]|[A-Z][^0-9])')
 _OPEN_CELL = re.compile(rb"<" + _PREFIX + rb"c(?=[\s>])[^>]*(?<!/)>")
 _ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
 _FORMULA = re.compile(rb"<" + _PREFIX + rb"f(?=[\s>/])")
@@ -95,19 +98,25 @@ def scan_workbook(archive: zipfile.ZipFile) -> WorkbookScan:
     for info in infos:
         if info.filename.lower().endswith("sharedstrings.xml"):
             _check_shared_strings(archive, info)
+    worksheets = _sheet_parts(archive, names)
+    if worksheets is None:
+        return WorkbookScan({}, uncertain=True)
+    scans = {member: scan_sheet(archive, member) for member in worksheets}
+    if not any(_too_large(scan) or scan.special or scan.uncertain for scan in scans.values()):
+        return WorkbookScan({})  # the usual case: nothing to refuse, restore or isolate
     try:
         members = sheet_members(archive)
     except (KeyError, ElementTree.ParseError, ValueError):
         return WorkbookScan({}, uncertain=True)  # calamine may still read it, or say it is broken
     sheets: dict[str, SheetScan] = {}
-    uncertain = False
+    uncertain = any(scan.uncertain for scan in scans.values())
     for name, member in members.items():
-        if member not in names:
-            continue
-        scan = scan_sheet(archive, member)
-        _check_extent(name, scan)
-        sheets[name] = scan
-        uncertain = uncertain or scan.uncertain
+        if member in scans:
+            _check_extent(name, scans[member])
+            sheets[name] = scans[member]
+    for member, scan in scans.items():
+        if member not in members.values():
+            _check_extent(member, scan)  # a sheet part no sheet names: calamine does not read it, still refused
     return WorkbookScan(sheets, uncertain)
 
 
@@ -141,8 +150,31 @@ def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> No
             )
 
 
+_TARGET = re.compile(rb"""\bTarget\s*=\s*["']([^"']+)["']""")
+_NOT_SHEETS = ("styles.xml", "sharedstrings.xml", "theme/", "calcchain.xml", "connections.xml")
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: Mapping[str, zipfile.ZipInfo]) -> list[str] | None:
+    """The parts python-calamine may read as sheets: xl/worksheets/*.xml and any other part the
+    workbook's relationships point to (a sheet can live under any name). None: no relationships."""
+    parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    rels = names.get("xl/_rels/workbook.xml.rels")
+    if rels is None or rels.file_size > 1 << 20:
+        return None
+    for target in _TARGET.findall(archive.read(rels)):
+        text = target.decode("utf-8", "replace")
+        member = text.lstrip("/") if text.startswith("/") else f"xl/{text}"
+        if member in names and not member.lower().endswith(_NOT_SHEETS) and "theme/" not in member.lower():
+            parts.add(member)
+    return sorted(parts)
+
+
+def _too_large(scan: SheetScan) -> bool:
+    return scan.rows > MAX_ROWS or scan.columns > MAX_COLUMNS or scan.rows * scan.columns > MAX_CELLS
+
+
 def _check_extent(name: str, scan: SheetScan) -> None:
-    if scan.rows > MAX_ROWS or scan.columns > MAX_COLUMNS or scan.rows * scan.columns > MAX_CELLS:
+    if _too_large(scan):
         last = f"{_letters(scan.columns)}{scan.rows}"
         raise TooLarge(
             f"trang '{name}' có giá trị ở tận ô {last} ({scan.rows} dòng × {scan.columns} cột), vượt quá cỡ "
@@ -188,16 +220,49 @@ def scan_sheet(archive: zipfile.ZipFile, member: str) -> SheetScan:
 
 def _scan_chunk(scan: SheetScan, data: bytes, pending: Cell | None) -> Cell | None:
     """Extent from every cell start tag; special cells only where the chunk has an error or a formula."""
-    refs = _VALUE_CELL_REF.findall(data)
-    if refs:
-        scan.rows = max(scan.rows, max(int(row) for _, row in refs))
-        widest = max({letters for letters, _ in refs}, key=lambda s: (len(s), s.upper()))
-        scan.columns = max(scan.columns, _column_number(widest))
-    if len(_OPEN_CELL.findall(data)) > len(refs):
-        scan.uncertain = True  # a cell without a reference (calamine places it by counting)
-    if pending is None and not _ERROR_TYPE.search(data) and not _FORMULA.search(data):
+    if not _fast_extent(scan, data):
+        _precise_extent(scan, data)
+    if pending is None and not _maybe_special(data):
         return None
     return _special_cells(scan, data, pending)
+
+
+def _fast_extent(scan: SheetScan, data: bytes) -> bool:
+    """The extent as Excel and openpyxl write cells (`<c r="A1" ...`, no prefix); False when the chunk is
+    written otherwise, or reaches past the limits (self-closing cells then need telling apart)."""
+    if b":c " in data or b":c>" in data:
+        return False
+    if data.count(b'<c r="') != data.count(b"<c ") + data.count(b"<c>"):
+        return False
+    if _BIG_PLAIN_REF.search(data) is None:
+        return True  # columns A to Z, rows below 10.000: within every limit, nothing to count
+    refs = _PLAIN_REF.findall(data)
+    if len(refs) != data.count(b"<c "):
+        return False  # a reference longer than Excel's (A99999999999999999999)
+    columns, rows = zip(*refs, strict=True)
+    last_row = max(map(int, rows))
+    widest = _column_number(max(set(columns), key=lambda s: (len(s), s)))
+    if last_row > MAX_ROWS or widest > MAX_COLUMNS or last_row * widest > MAX_CELLS:
+        return False
+    scan.rows, scan.columns = max(scan.rows, last_row), max(scan.columns, widest)
+    return True
+
+
+def _precise_extent(scan: SheetScan, data: bytes) -> None:
+    refs = _VALUE_CELL_REF.findall(data)
+    if refs:
+        columns, rows = zip(*refs, strict=True)
+        scan.rows = max(scan.rows, max(map(int, rows)))
+        scan.columns = max(scan.columns, _column_number(max(set(columns), key=lambda s: (len(s), s.upper()))))
+    if len(_OPEN_CELL.findall(data)) > len(refs):
+        scan.uncertain = True  # a cell without a reference (calamine places it by counting)
+
+
+def _maybe_special(data: bytes) -> bool:
+    """A cheap substring test before the regular expressions: most sheets have neither."""
+    quoted_e = b'"e"' in data or b"'e'" in data
+    formula = b"<f" in data or b":f" in data
+    return (quoted_e and _ERROR_TYPE.search(data) is not None) or (formula and _FORMULA.search(data) is not None)
 
 
 def _special_cells(scan: SheetScan, data: bytes, pending: Cell | None) -> Cell | None:
