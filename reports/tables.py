@@ -80,22 +80,29 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
-def _nfc_cell(value: Any) -> Any:
-    # The hot loop of reading: most cells are numbers, blanks or ASCII codes, which stay as they are.
-    if value.__class__ is str and not value.isascii():
-        return unicodedata.normalize("NFC", value)
-    return value
-
-
 def _clean_grid(rows: list[list[Any]]) -> tuple[Grid, list[tuple[int, int]]]:
-    """Text in NFC and without XML-invalid characters; the (row, col) of each cell that had some."""
-    grid = [[_nfc_cell(v) for v in row] for row in rows]
-    cleaned = []
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if value.__class__ is str and has_invalid_xml(value):
-                row[c] = clean_xml_text(value)
-                cleaned.append((r, c))
+    """Text in NFC and without XML-invalid characters; the (row, col) of each cell that had some.
+
+    The hot loop of reading: most cells are numbers, blanks or printable text, which cost one or two
+    C-level tests; the positions are looked for only in the rare sheet that had such a character.
+    """
+    dirty: list[bool] = []
+
+    def cell(value: Any) -> Any:
+        if value.__class__ is str:
+            if not value.isascii():
+                value = unicodedata.normalize("NFC", value)
+            if not value.isprintable() and has_invalid_xml(value):
+                dirty.append(True)
+                return clean_xml_text(value)
+        return value
+
+    grid = [[cell(v) for v in row] for row in rows]
+    if not dirty:
+        return grid, []
+    cleaned = [
+        (r, c) for r, row in enumerate(rows) for c, v in enumerate(row) if v.__class__ is str and has_invalid_xml(v)
+    ]
     return grid, cleaned
 
 
