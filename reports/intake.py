@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ class Intake:
     def input_files(self) -> list[Path]:
         """Every file the figures come from (for the manifest)."""
         files = [self.folder / SETTINGS_FILE, self.folder / UNITS_FILE, *self.read.files, *self.last_year_files]
-        return [f for f in files if f.is_file()]
+        return [f for f in files if f.is_file() and _utf8_name(f)]
 
     def status(self) -> dict[str, str]:
         """Each expected unit: "hop_le" (usable), "co_loi" (submitted, has errors) or "chua_nop"."""
@@ -74,6 +75,15 @@ class Intake:
         )
 
 
+def _utf8_name(path: Path) -> bool:
+    """A name the manifest (JSON, UTF-8) can record; others are still read and reported by name."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def load_folder(folder: Path) -> Intake:
     if not folder.exists():
         raise DataFolderError(f"Không tìm thấy thư mục dữ liệu {folder}.")
@@ -85,13 +95,14 @@ def load_folder(folder: Path) -> Intake:
         raise DataFolderError(
             f"Không tìm thấy thư mục {folder / SUBMISSIONS_DIR} (nơi đặt các biểu số liệu đơn vị nộp)."
         )
-    rules = RuleSettings(settings.nam, settings.kiem_tra.ty_le_xuat_sac_toi_da)
+    rules = RuleSettings(settings.nam, settings.kiem_tra.ty_le_xuat_sac_toi_da, settings.kiem_tra.so_luong_toi_da)
     with _in_background(load_last_year, folder / LAST_YEAR_DIR, rules) as last_year_result:
         read = read_submissions(folder)
     last_year, last_files, last_problems = last_year_result()
     validation = validate(units, read, rules, last_year)
     validation.problems.extend(last_problems)
     validation.problems.extend(_last_year_warning(message) for message in settings.chi_tieu.canh_bao)
+    validation.problems.extend(_cleaned_unit_names(units))
     return Intake(folder, settings, units, read, validation, last_year, last_files)
 
 
@@ -114,7 +125,15 @@ def _in_background(
         return
     with ProcessPoolExecutor(max_workers=1) as pool:
         future = pool.submit(function, folder, rules)
-        yield future.result
+        yield lambda: _result_or_warning(future)
+
+
+def _result_or_warning(future: Future[LastYear]) -> LastYear:
+    """Last year's result; a reader process that died costs only the comparisons, with a warning."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None, [], [_last_year_warning("Không đọc được dữ liệu năm trước: tiến trình đọc bị dừng đột ngột.")]
 
 
 LastYear = tuple[pd.DataFrame | None, list[Path], list[Problem]]
@@ -128,7 +147,7 @@ def load_last_year(folder: Path, rules: RuleSettings) -> LastYear:
     """
     if not folder.is_dir():
         return None, [], []
-    previous = RuleSettings(rules.nam - 1, rules.max_excellent_pct)
+    previous = RuleSettings(rules.nam - 1, rules.max_excellent_pct, rules.max_count)
     try:
         read = read_submissions(folder)
         units = load_units(folder) if (folder / UNITS_FILE).is_file() else _units_from(read)
@@ -147,6 +166,17 @@ def load_last_year(folder: Path, rules: RuleSettings) -> LastYear:
         )
     files = [f for f in (folder / UNITS_FILE, *read.files) if f.is_file()]
     return figures_frame(usable), files, problems
+
+
+def _cleaned_unit_names(units: pd.DataFrame) -> list[Problem]:
+    return [
+        warning(
+            "ky_tu_dieu_khien",
+            "Ô có ký tự điều khiển không hiển thị được (thường do dán từ Word); các ký tự này đã được bỏ đi.",
+            place=Place(UNITS_FILE, "", cell),
+        )
+        for cell in units.attrs.get("cleaned", [])
+    ]
 
 
 def _last_year_warning(message: str) -> Problem:
