@@ -287,6 +287,7 @@ def report(payload: dict[str, Any]) -> None:
     rows = []
     for job in jobs:
         ours = wall(job, "ours")
+        ours_cpu = [r["cpu"] for r in job["runs"].get("ours", [])]
         for name, runs in job["runs"].items():
             times = [r["wall"] for r in runs]
             cpu = [r["cpu"] for r in runs]
@@ -301,12 +302,14 @@ def report(payload: dict[str, Any]) -> None:
                     f"{min(load):.1f}–{max(load):.1f}".replace(".", ",") if load else "–",
                     "" if is_ours else bu.ratio(_ratio(med(times), med(ours))),
                     "" if is_ours else bu.ratio(pairwise(times, ours)),
+                    "" if is_ours else bu.ratio(_ratio(med(cpu), med(ours_cpu))),
                 ]
             )
     repeats, large, warmup = payload["repeats"], payload["repeats_large"], payload["warmup"]
     print(f"\nRuns per contender: {repeats} (large: {large}), warm-up {warmup}.")
     print(f"libharfbuzz-subset loadable: {payload['harfbuzz_subset']}. Versions: {payload['versions']}\n")
-    headers = ["job", "who", "wall, median (min–max)", "CPU median", "load before", "peer / ours", "pairwise"]
+    headers = ["job", "who", "wall, median (min–max)", "CPU median", "load before"]
+    headers += ["peer / ours", "pairwise", "CPU peer / ours"]
     print(bu.md_table(headers, rows))
     print()
     print(bu.md_table(["target (issue 10)", "measured"], targets(jobs)))
