@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 from folders import clean_folder
 
-from reports.template_copy import bundled_template_files
+from reports.aggregate import aggregate, unit_dataset
+from reports.cli import main
+from reports.context import consolidated, unit
+from reports.intake import load_folder
+from reports.render.html import TemplateSet, render_html
+from reports.template_copy import bundled_template_files, copy_templates
 from tests.docs_text import docx_text, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +30,13 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "build_reports.py"), *args], cwd=cwd, capture_output=True, text=True, check=False
     )
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The command line in this process (no interpreter start-up): exit code, stdout, stderr."""
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")
@@ -68,14 +80,18 @@ def test_a_reworded_template_changes_the_sentences_with_figures(edited: tuple[Pa
     assert re.search(r"\d+/\d+ người \([\d,]+%\) hoàn thành tốt nhiệm vụ trở lên", consolidated)
 
 
-def test_an_untouched_copy_builds_the_same_text_as_the_bundled_templates(tmp_path: Path) -> None:
+def test_an_untouched_copy_renders_the_same_html_as_the_bundled_templates(tmp_path: Path) -> None:
     folder = clean_folder(tmp_path / "bo-du-lieu")
-    plain = run_cli("build", str(folder), "--out", str(tmp_path / "a"), "--formats", "docx", cwd=tmp_path)
-    run_cli("templates", str(folder), cwd=tmp_path)
-    copied = run_cli("build", str(folder), "--out", str(tmp_path / "b"), "--formats", "docx", cwd=tmp_path)
-    assert plain.returncode == copied.returncode == 0
-    name = f"{NAM}/bao-cao-tong-hop-{NAM}.docx"
-    assert docx_text(tmp_path / "a" / name) == docx_text(tmp_path / "b" / name)
+    dataset = load_folder(folder).dataset()
+    contexts = {
+        "bao-cao-tong-hop.html.j2": consolidated.build(dataset, aggregate(dataset)),
+        "bao-cao-don-vi.html.j2": unit.build(dataset, "DB1", aggregate(unit_dataset(dataset, "DB1"), tables=False)),
+    }
+    bundled = {name: render_html(name, context) for name, context in contexts.items()}
+    copy_templates(folder)
+    copied = TemplateSet.for_folder(folder)
+    assert copied.user_dir == str((folder / "templates").resolve())
+    assert {name: render_html(name, context, copied) for name, context in contexts.items()} == bundled
 
 
 @pytest.mark.parametrize(
@@ -87,29 +103,33 @@ def test_an_untouched_copy_builds_the_same_text_as_the_bundled_templates(tmp_pat
     ],
 )
 def test_an_error_in_the_committees_template_is_a_user_error_with_file_and_line(
-    tmp_path: Path, edit: tuple[str, str], words: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: tuple[str, str], words: str
 ) -> None:
     folder = clean_folder(tmp_path / "bo-du-lieu")
-    run_cli("templates", str(folder), cwd=tmp_path)
+    copy_templates(folder)
     path = folder / "templates" / "chu-de" / "ket-nap.html.j2"
     source = path.read_text(encoding="utf-8")
     assert edit[0] in source
     path.write_text(source.replace(edit[0], edit[1]), encoding="utf-8")
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if edit[1] in text)
-    result = run_cli("build", str(folder), "--out", str(tmp_path / "o"), "--formats", "docx", cwd=tmp_path)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert f"ket-nap.html.j2, dòng {line}" in result.stderr and words in result.stderr
+    code, _, err = run_main(
+        capsys, "build", str(folder), "--out", str(tmp_path / "o"), "--formats", "docx", "--jobs", "1"
+    )
+    assert code == 2
+    assert "Traceback" not in err
+    assert f"ket-nap.html.j2, dòng {line}" in err and words in err
     assert not list((tmp_path / "o").rglob("*.docx"))
 
 
-def test_a_template_cannot_reach_outside_its_folders(tmp_path: Path) -> None:
+def test_a_template_cannot_reach_outside_its_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = clean_folder(tmp_path / "bo-du-lieu")
     secret = tmp_path / "secret.txt"
     secret.write_text("BÍ MẬT", encoding="utf-8")
     (folder / "templates").mkdir()
     body = '{% extends "base.html.j2" %}{% block body %}{% include "../../secret.txt" %}{% endblock %}'
     (folder / "templates" / "bao-cao-tong-hop.html.j2").write_text(body, encoding="utf-8")
-    result = run_cli("build", str(folder), "--out", str(tmp_path / "o"), "--formats", "docx", cwd=tmp_path)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "secret.txt" in result.stderr
+    code, _, err = run_main(
+        capsys, "build", str(folder), "--out", str(tmp_path / "o"), "--formats", "docx", "--jobs", "1"
+    )
+    assert code == 2 and "Traceback" not in err
+    assert "secret.txt" in err
