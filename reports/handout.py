@@ -1,0 +1,397 @@
+"""Bind the conference handout: front matter + the consolidated report + the PDFs of hoi-nghi/.
+
+PDF, laid out once: the consolidated report's PDF (already rendered for bao-cao-tong-hop-<nam>.pdf) is
+reused page for page, never laid out again. Only the front matter (cover, programme, contents, main
+indicators, charts) is laid out here, together with one "number page" per bound page that carries only
+the handout's running page number in the report's header position; pypdf then binds the pages and
+stamps each number page onto its bound page, after removing the report's own page number from the
+header of that page (`_strip_own_number`). The contents' page numbers are computed from the known page
+counts (front matter, report, each bound PDF); the front matter is laid out again only when its own
+page count turns out different from the first estimate. Bookmarks: one per part, and every heading of
+the report (its own outline) under the report's part.
+
+DOCX: the handout HTML with the report's body sections appended goes through the DOCX writer; then the
+marker paragraphs are replaced by a TOC field (entries and page numbers filled in) and native Word
+charts (`reports.charts`). This post-processing is isolated in `_docx_*` so it can move into the DOCX
+writer's handler table.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from reports.context.handout import HandoutContext, NumberPage, PageSize, TocEntry
+from reports.errors import UserError
+from reports.render.html import TemplateSet, render_html
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader, PdfWriter
+
+TEMPLATE = "tai-lieu-hoi-nghi.html.j2"
+FRONT_PARTS = (("chuong-trinh", "Chương trình hội nghị"), ("chi-tieu", "Một số chỉ tiêu chủ yếu"), ("bieu-do", "Biểu đồ"))
+PART_OF_REPORT = re.compile(r"^(PHẦN THỨ (?:NHẤT|HAI|BA|TƯ|NĂM|SÁU))(?=\S)")
+
+
+class HandoutError(UserError):
+    """A PDF of hoi-nghi/ cannot be bound (unreadable, encrypted, empty)."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    title: str
+    page: int  # 0-based within its PDF
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+
+def handout_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    report = PdfReader(io.BytesIO(report_pdf))
+    bound: list[tuple[str, PdfReader]] = [(ctx.tieu_de_bao_cao, report)]
+    bound.extend((a.tieu_de, _read_attachment(a.path)) for a in ctx.tai_lieu)
+    headings = _outline(report)
+    sizes = _page_sizes([r for _, r in bound])
+    front_count = _front_estimate(ctx)
+    anchors: dict[str, int] = {}
+    for _ in range(4):  # converges in one or two layouts; the contents never grows with its numbers
+        starts = _starts(front_count, [len(r.pages) for _, r in bound], ctx.trang_le)
+        laid, anchors = _lay_out_front(ctx, templates, anchors or _guess_anchors(ctx), bound, headings, starts, sizes)
+        actual = len(laid.pages) - sum(len(r.pages) for _, r in bound)
+        if actual == front_count and _anchors_of(laid) == anchors:
+            break
+        front_count, anchors = actual, _anchors_of(laid)
+    front = PdfReader(io.BytesIO(laid.write_pdf()))
+    writer = PdfWriter()
+    for index in range(front_count):
+        writer.add_page(front.pages[index])
+    number_page = front_count
+    for (title, reader), start in zip(bound, starts, strict=True):
+        _pad_to(writer, start, reader.pages[0])
+        for index, page in enumerate(reader.pages):
+            added = writer.add_page(page)
+            if reader is report and index > 0:
+                _strip_own_number(added, str(index + 1))
+            added.merge_page(front.pages[number_page])
+            number_page += 1
+    _bookmarks(writer, ctx, anchors, bound, starts, headings)
+    writer.add_metadata({"/Title": f"Tài liệu {ctx.ten_hoi_nghi}", "/Author": ctx.doc.author, "/Producer": "pypdf"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _read_attachment(path: Any) -> PdfReader:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise HandoutError(f"{path}: tệp PDF có mật khẩu, không đóng vào tài liệu hội nghị được.")
+        if not reader.pages:
+            raise HandoutError(f"{path}: tệp PDF không có trang nào.")
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise HandoutError(f"{path}: không đọc được tệp PDF để đóng vào tài liệu hội nghị ({exc}).") from None
+    return reader
+
+
+def _outline(reader: PdfReader) -> list[Heading]:
+    """Every bookmark of the report's own outline (its headings), in order, with its level."""
+    result: list[Heading] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                title = PART_OF_REPORT.sub(r"\1. ", str(item.title))
+                result.append(Heading(level, title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return result
+
+
+def _page_sizes(readers: Sequence[PdfReader]) -> dict[tuple[float, float], PageSize]:
+    sizes: dict[tuple[float, float], PageSize] = {}
+    for reader in readers:
+        for page in reader.pages:
+            key = _size(page)
+            if key not in sizes:
+                sizes[key] = PageSize(f"so-{len(sizes) + 1}", *key)
+    return sizes
+
+
+def _size(page: PageObject) -> tuple[float, float]:
+    box = page.mediabox
+    width, height = round(float(box.width), 2), round(float(box.height), 2)
+    return (height, width) if (page.get("/Rotate") or 0) % 180 else (width, height)
+
+
+def _front_estimate(ctx: HandoutContext) -> int:
+    """Cover, programme, contents, main indicators, charts (two a page); corrected after layout."""
+    return 3 + bool(ctx.chuong_trinh) + max(1, (len(ctx.bieu_do) + 1) // 2)
+
+
+def _guess_anchors(ctx: HandoutContext) -> dict[str, int]:
+    page, anchors = 2, {}
+    for key, _ in FRONT_PARTS:
+        if key == "chuong-trinh" and not ctx.chuong_trinh:
+            continue
+        if key == "chi-tieu":
+            page += 1  # the contents
+        anchors[key] = page
+        page += 1
+    return anchors
+
+
+def _starts(front: int, counts: Sequence[int], odd: bool) -> list[int]:
+    """The 1-based page where each bound part starts, after `front` pages (odd pages when asked)."""
+    starts, page = [], front + 1
+    for count in counts:
+        if odd and page % 2 == 0:
+            page += 1
+        starts.append(page)
+        page += count
+    return starts
+
+
+def _contents(
+    ctx: HandoutContext,
+    anchors: dict[str, int],
+    bound: Sequence[tuple[str, PdfReader]],
+    headings: Sequence[Heading],
+    starts: Sequence[int],
+) -> tuple[TocEntry, ...]:
+    entries = [TocEntry(title, anchors[key]) for key, title in FRONT_PARTS if key in anchors]
+    entries.append(TocEntry(bound[0][0], starts[0]))
+    entries.extend(TocEntry(h.title, starts[0] + h.page, 2) for h in headings if h.level == 1)
+    entries.extend(TocEntry(title, start) for (title, _), start in zip(bound[1:], starts[1:], strict=True))
+    return tuple(entries)
+
+
+def _lay_out_front(
+    ctx: HandoutContext,
+    templates: TemplateSet,
+    anchors: dict[str, int],
+    bound: Sequence[tuple[str, PdfReader]],
+    headings: Sequence[Heading],
+    starts: Sequence[int],
+    sizes: dict[tuple[float, float], PageSize],
+) -> tuple[Any, dict[str, int]]:
+    numbers = [
+        NumberPage(start + index, sizes[_size(page)].ten)
+        for (_, reader), start in zip(bound, starts, strict=True)
+        for index, page in enumerate(reader.pages)
+    ]
+    filled = replace(
+        ctx,
+        muc_luc=_contents(ctx, anchors, bound, headings, starts),
+        trang_danh_so=tuple(numbers),
+        kho_giay=tuple(sizes.values()),
+        che_do="pdf",
+    )
+    html = render_html(TEMPLATE, filled, templates)
+    return _layout(html, templates), anchors
+
+
+def _layout(html: str, templates: TemplateSet) -> Any:
+    from weasyprint import HTML
+
+    from reports.render.pdf import _base_url, _fetcher, _fixed_font_timestamps, stylesheet
+
+    css, font_config = stylesheet(templates.dirs)
+    document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(templates.dirs, stub_stylesheet=True))
+    with _fixed_font_timestamps():
+        return document.render(stylesheets=[css], font_config=font_config)
+
+
+def _anchors_of(laid: Any) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, page in enumerate(laid.pages):
+        for anchor in page.anchors:
+            if anchor in dict(FRONT_PARTS) and anchor not in found:
+                found[anchor] = index + 1
+    return found
+
+
+def _pad_to(writer: PdfWriter, start: int, like: PageObject) -> None:
+    """Blank pages (unnumbered) until the next page added is page `start` (odd-page option)."""
+    while len(writer.pages) + 1 < start:
+        width, height = _size(like)
+        writer.add_blank_page(width, height)
+
+
+# WeasyPrint draws the margin boxes last; the page number is one text object in the top margin.
+_MARGIN_TEXT = re.compile(
+    rb"q\nq\n/[^\n]+ gs\n[^\n]+ rg\nBT\n1 0 0 -1 [\d.]+ ([\d.]+) Tm\n/\S+ [\d.]+ Tf\n\[((?:<[0-9a-f]+>)+)\] TJ\nET\nQ\nQ\n"
+)
+
+
+def _strip_own_number(page: PageObject, number: str) -> None:
+    """Remove the report's own page number (top centre) so the handout's running number replaces it.
+
+    Only a text object drawn in the top margin with exactly as many glyphs as the number has digits
+    is removed; anything else (the DỰ THẢO mark, a page whose header a committee changed) is left.
+    """
+    from pypdf.generic import NameObject, StreamObject
+
+    contents = page.get_contents()
+    if contents is None:
+        return
+    data = contents.get_data()
+    for match in _MARGIN_TEXT.finditer(data):
+        top_px = float(match.group(1))
+        glyphs = sum(len(g) - 2 for g in re.findall(rb"<[0-9a-f]*>", match.group(2))) // 4
+        if top_px < 80 and glyphs == len(number):
+            stream = StreamObject()
+            stream.set_data(data[: match.start()] + data[match.end() :])
+            page[NameObject("/Contents")] = stream
+            return
+
+
+def _bookmarks(
+    writer: PdfWriter,
+    ctx: HandoutContext,
+    anchors: dict[str, int],
+    bound: Sequence[tuple[str, PdfReader]],
+    starts: Sequence[int],
+    headings: Sequence[Heading],
+) -> None:
+    writer.add_outline_item("Bìa", 0)
+    writer.add_outline_item("Mục lục", _contents_page(ctx, anchors) - 1)
+    for key, title in FRONT_PARTS:
+        if key in anchors:
+            writer.add_outline_item(title, anchors[key] - 1)
+    report = writer.add_outline_item(bound[0][0], starts[0] - 1)
+    parents: dict[int, Any] = {0: report}
+    for h in headings:
+        parent = parents.get(h.level - 1, report)
+        parents[h.level] = writer.add_outline_item(h.title, starts[0] - 1 + h.page, parent=parent)
+    for (title, _), start in zip(bound[1:], starts[1:], strict=True):
+        writer.add_outline_item(title, start - 1)
+
+
+def _contents_page(ctx: HandoutContext, anchors: dict[str, int]) -> int:
+    return anchors.get("chi-tieu", 3) - 1
+
+
+# --- DOCX -------------------------------------------------------------------------------------------
+
+
+def handout_docx(ctx: HandoutContext, report_html: str, templates: TemplateSet) -> bytes:
+    """The handout as DOCX: front matter + the report's sections; then the TOC field and Word charts."""
+    import docx
+
+    from reports.render.docx import _stable_zip, render_docx
+
+    body = _body_sections(report_html)
+    html = render_html(TEMPLATE, replace(ctx, che_do="docx", bao_cao_html=body), templates)
+    document = docx.Document(io.BytesIO(render_docx(html, ctx.doc.layout)))
+    _docx_charts(document, ctx)
+    _docx_contents(document, ctx)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    from datetime import date
+
+    return _stable_zip(buffer.getvalue(), date.fromisoformat(ctx.doc.date_iso))
+
+
+def _body_sections(report_html: str) -> str:
+    start = report_html.index("<body>") + len("<body>")
+    return report_html[start : report_html.rindex("</body>")]
+
+
+def _marker(document: Any, text: str) -> Any:
+    for paragraph in document.paragraphs:
+        if paragraph.text.strip() == text:
+            return paragraph
+    raise AssertionError(f"marker {text} missing from the handout DOCX")
+
+
+def _docx_charts(document: Any, ctx: HandoutContext) -> None:
+    """Each chart marker paragraph becomes a paragraph holding the native Word chart."""
+    from reports.charts import add_chart
+
+    for chart in ctx.bieu_do:
+        paragraph = _marker(document, f"[[{chart.ma}]]")
+        for run in paragraph.runs:
+            run._r.getparent().remove(run._r)
+        add_chart(document, paragraph, chart.spec, 150, 85)
+
+
+def _docx_contents(document: Any, ctx: HandoutContext) -> None:
+    """A TOC field over Heading 1-2, its result pre-filled with the front parts and the report's parts.
+
+    The numbers are the PDF's (same layout values); Word refreshes them on "Update field".
+    """
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph = _marker(document, "[[muc-luc]]")
+    entries = ctx.muc_luc or tuple(TocEntry(p.text, 0) for p in document.paragraphs if p.style.name == "Heading 1")
+    w = nsdecls("w")
+    first = (
+        f'<w:p {w}><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs></w:pPr>'
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    rows = []
+    for index, entry in enumerate(entries):
+        indent = '<w:ind w:left="567"/>' if entry.cap == 2 else ""
+        head = first if index == 0 else f'<w:p {w}><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>{indent}</w:pPr>'
+        if index == 0 and indent:
+            head = head.replace("</w:tabs></w:pPr>", f"</w:tabs>{indent}</w:pPr>")
+        tail = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if index == len(entries) - 1 else ""
+        rows.append(f"{head}<w:r><w:t xml:space=\"preserve\">{_xml(entry.tieu_de)}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{entry.trang}</w:t></w:r>{tail}</w:p>")
+    anchor = paragraph._p
+    for xml in rows:
+        anchor.addprevious(parse_xml(xml))
+    anchor.getparent().remove(anchor)
+
+
+def _xml(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+# --- the document kind's renderer ------------------------------------------------------------------
+
+
+def render_handout(
+    ctx: HandoutContext, report_files: dict[str, bytes], formats: Sequence[str], templates: TemplateSet
+) -> dict[str, bytes]:
+    """Both formats of the handout from the consolidated report's already rendered files."""
+    files: dict[str, bytes] = {}
+    if "pdf" in formats:
+        files["pdf"] = handout_pdf(ctx, report_files["pdf"], templates)
+    if "docx" in formats:
+        report_html = render_html("bao-cao-tong-hop.html.j2", ctx.bao_cao, templates)
+        if "pdf" in formats:
+            ctx = replace(ctx, muc_luc=_pdf_contents(files["pdf"]))
+        files["docx"] = handout_docx(ctx, report_html, templates)
+    return files
+
+
+def _pdf_contents(pdf: bytes) -> tuple[TocEntry, ...]:
+    """The contents the PDF handout printed, read back from its outline (for the DOCX's TOC result)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    entries = []
+    for item in reader.outline:
+        if isinstance(item, list) or str(item.title) in ("Bìa", "Mục lục"):
+            continue
+        entries.append(TocEntry(str(item.title), reader.get_destination_page_number(item) + 1))
+    return tuple(entries)
+
+
+__all__ = ["HandoutError", "handout_docx", "handout_pdf", "render_handout"]
