@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = "tai-lieu-hoi-nghi.html.j2"
 FRONT_PARTS = (("chuong-trinh", "Chương trình hội nghị"), ("chi-tieu", "Một số chỉ tiêu chủ yếu"), ("bieu-do", "Biểu đồ"))
+ANCHORS = ("chuong-trinh", "muc-luc", "chi-tieu", "bieu-do")  # the ids of the front matter's parts
 PART_OF_REPORT = re.compile(r"^(PHẦN THỨ (?:NHẤT|HAI|BA|TƯ|NĂM|SÁU))(?=\S)")
 
 
@@ -140,15 +141,8 @@ def _front_estimate(ctx: HandoutContext) -> int:
 
 
 def _guess_anchors(ctx: HandoutContext) -> dict[str, int]:
-    page, anchors = 2, {}
-    for key, _ in FRONT_PARTS:
-        if key == "chuong-trinh" and not ctx.chuong_trinh:
-            continue
-        if key == "chi-tieu":
-            page += 1  # the contents
-        anchors[key] = page
-        page += 1
-    return anchors
+    keys = [k for k in ANCHORS if k != "chuong-trinh" or ctx.chuong_trinh]
+    return {key: page for page, key in enumerate(keys, start=2)}
 
 
 def _starts(front: int, counts: Sequence[int], odd: bool) -> list[int]:
@@ -216,7 +210,7 @@ def _anchors_of(laid: Any) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, page in enumerate(laid.pages):
         for anchor in page.anchors:
-            if anchor in dict(FRONT_PARTS) and anchor not in found:
+            if anchor in ANCHORS and anchor not in found:
                 found[anchor] = index + 1
     return found
 
@@ -264,22 +258,18 @@ def _bookmarks(
     starts: Sequence[int],
     headings: Sequence[Heading],
 ) -> None:
-    writer.add_outline_item("Bìa", 0)
-    writer.add_outline_item("Mục lục", _contents_page(ctx, anchors) - 1)
+    writer.add_outline_item(title="Bìa", page_number=0)
+    writer.add_outline_item(title="Mục lục", page_number=anchors["muc-luc"] - 1)
     for key, title in FRONT_PARTS:
         if key in anchors:
-            writer.add_outline_item(title, anchors[key] - 1)
-    report = writer.add_outline_item(bound[0][0], starts[0] - 1)
+            writer.add_outline_item(title=title, page_number=anchors[key] - 1)
+    report = writer.add_outline_item(title=bound[0][0], page_number=starts[0] - 1)
     parents: dict[int, Any] = {0: report}
     for h in headings:
         parent = parents.get(h.level - 1, report)
-        parents[h.level] = writer.add_outline_item(h.title, starts[0] - 1 + h.page, parent=parent)
+        parents[h.level] = writer.add_outline_item(title=h.title, page_number=starts[0] - 1 + h.page, parent=parent)
     for (title, _), start in zip(bound[1:], starts[1:], strict=True):
-        writer.add_outline_item(title, start - 1)
-
-
-def _contents_page(ctx: HandoutContext, anchors: dict[str, int]) -> int:
-    return anchors.get("chi-tieu", 3) - 1
+        writer.add_outline_item(title=title, page_number=start - 1)
 
 
 # --- DOCX -------------------------------------------------------------------------------------------
