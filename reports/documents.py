@@ -85,7 +85,6 @@ UNIT_REPORT = DocumentKind(
 )
 
 
-
 def _handout_context(data: Aggregated, _: str) -> Any:
     from reports.context import handout
 

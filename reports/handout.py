@@ -32,7 +32,11 @@ if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
 
 TEMPLATE = "tai-lieu-hoi-nghi.html.j2"
-FRONT_PARTS = (("chuong-trinh", "Chương trình hội nghị"), ("chi-tieu", "Một số chỉ tiêu chủ yếu"), ("bieu-do", "Biểu đồ"))
+FRONT_PARTS = (
+    ("chuong-trinh", "Chương trình hội nghị"),
+    ("chi-tieu", "Một số chỉ tiêu chủ yếu"),
+    ("bieu-do", "Biểu đồ"),
+)
 ANCHORS = ("chuong-trinh", "muc-luc", "chi-tieu", "bieu-do")  # the ids of the front matter's parts
 PART_OF_REPORT = re.compile(r"^(PHẦN THỨ (?:NHẤT|HAI|BA|TƯ|NĂM|SÁU))(?=\S)")
 
@@ -73,7 +77,7 @@ def handout_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) 
     for index in range(front_count):
         writer.add_page(front.pages[index])
     number_page = front_count
-    for (title, reader), start in zip(bound, starts, strict=True):
+    for (_, reader), start in zip(bound, starts, strict=True):
         _pad_to(writer, start, reader.pages[0])
         for index, page in enumerate(reader.pages):
             added = writer.add_page(page)
@@ -113,7 +117,7 @@ def _outline(reader: PdfReader) -> list[Heading]:
                 walk(item, level + 1)
             else:
                 title = PART_OF_REPORT.sub(r"\1. ", str(item.title))
-                result.append(Heading(level, title, reader.get_destination_page_number(item)))
+                result.append(Heading(level, title, reader.get_destination_page_number(item) or 0))
 
     walk(reader.outline, 1)
     return result
@@ -224,7 +228,8 @@ def _pad_to(writer: PdfWriter, start: int, like: PageObject) -> None:
 
 # WeasyPrint draws the margin boxes last; the page number is one text object in the top margin.
 _MARGIN_TEXT = re.compile(
-    rb"q\nq\n/[^\n]+ gs\n[^\n]+ rg\nBT\n1 0 0 -1 [\d.]+ ([\d.]+) Tm\n/\S+ [\d.]+ Tf\n\[((?:<[0-9a-f]+>)+)\] TJ\nET\nQ\nQ\n"
+    rb"q\nq\n/[^\n]+ gs\n[^\n]+ rg\nBT\n1 0 0 -1 [\d.]+ ([\d.]+) Tm\n"
+    rb"/\S+ [\d.]+ Tf\n\[((?:<[0-9a-f]+>)+)\] TJ\nET\nQ\nQ\n"
 )
 
 
@@ -326,25 +331,29 @@ def _docx_contents(document: Any, ctx: HandoutContext) -> None:
 
     paragraph = _marker(document, "[[muc-luc]]")
     entries = ctx.muc_luc or tuple(TocEntry(p.text, 0) for p in document.paragraphs if p.style.name == "Heading 1")
-    w = nsdecls("w")
-    first = (
-        f'<w:p {w}><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs></w:pPr>'
+    begin = (
         '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
-    rows = []
-    for index, entry in enumerate(entries):
-        indent = '<w:ind w:left="567"/>' if entry.cap == 2 else ""
-        head = first if index == 0 else f'<w:p {w}><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>{indent}</w:pPr>'
-        if index == 0 and indent:
-            head = head.replace("</w:tabs></w:pPr>", f"</w:tabs>{indent}</w:pPr>")
-        tail = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if index == len(entries) - 1 else ""
-        rows.append(f"{head}<w:r><w:t xml:space=\"preserve\">{_xml(entry.tieu_de)}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{entry.trang}</w:t></w:r>{tail}</w:p>")
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    rows = [
+        _toc_line(nsdecls("w"), entry, begin if i == 0 else "", end if i == len(entries) - 1 else "")
+        for i, entry in enumerate(entries)
+    ]
     anchor = paragraph._p
     for xml in rows:
         anchor.addprevious(parse_xml(xml))
     anchor.getparent().remove(anchor)
+
+
+def _toc_line(w: str, entry: TocEntry, begin: str, end: str) -> str:
+    """One paragraph of the TOC field's result: title, dot leader, page number (indented for level 2)."""
+    indent = '<w:ind w:left="567"/>' if entry.cap == 2 else ""
+    ppr = f'<w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>{indent}</w:pPr>'
+    text = f'<w:r><w:t xml:space="preserve">{_xml(entry.tieu_de)}</w:t></w:r>'
+    number = f"<w:r><w:tab/></w:r><w:r><w:t>{entry.trang}</w:t></w:r>"
+    return f"<w:p {w}>{ppr}{begin}{text}{number}{end}</w:p>"
 
 
 def _xml(text: str) -> str:
@@ -380,7 +389,7 @@ def _pdf_contents(pdf: bytes) -> tuple[TocEntry, ...]:
     for item in reader.outline:
         if isinstance(item, list) or str(item.title) in ("Bìa", "Mục lục"):
             continue
-        entries.append(TocEntry(str(item.title), reader.get_destination_page_number(item) + 1))
+        entries.append(TocEntry(str(item.title), (reader.get_destination_page_number(item) or 0) + 1))
     return tuple(entries)
 
 

@@ -39,7 +39,10 @@ chuong_trinh = ["Khai mạc", "Báo cáo tổng kết", "Tham luận", "Bế m�
 def _speech_pdf() -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=f"<html><head><title>Tham luận</title></head><body><h1>{SPEECH_TEXT}</h1><p>Nội dung tham luận.</p></body></html>").write_pdf()
+    return HTML(
+        string="<html><head><title>Tham luận</title></head>"
+        f"<body><h1>{SPEECH_TEXT}</h1><p>Nội dung tham luận.</p></body></html>"
+    ).write_pdf()
 
 
 def chain_folder(root: Path) -> Path:
@@ -106,7 +109,7 @@ def test_history_has_every_year_of_the_chain_and_a_gap_for_the_missing_one(tmp_p
 
 
 def test_build_writes_both_handout_files(handout: tuple[BuildResult, Path, Path]) -> None:
-    result, _, root = handout
+    result = handout[0]
     names = {p.name for p in result.documents}
     assert {f"tai-lieu-hoi-nghi-{NAM}.pdf", f"tai-lieu-hoi-nghi-{NAM}.docx"} <= names
     cover = _pdf(handout).pages[0].extract_text()
@@ -191,7 +194,9 @@ def _chart_values(docx_path: Path) -> dict[str, list[list[float | None]]]:
 def test_docx_has_a_toc_field_and_native_charts_with_the_figures(handout: tuple[BuildResult, Path, Path]) -> None:
     path = handout[2] / f"tai-lieu-hoi-nghi-{NAM}.docx"
     document = Document(str(path))
-    instructions = " ".join(t.text or "" for t in document.element.body.iter(f"{{{document.element.nsmap['w']}}}instrText"))
+    instructions = " ".join(
+        t.text or "" for t in document.element.body.iter(f"{{{document.element.nsmap['w']}}}instrText")
+    )
     assert " TOC " in instructions
     assert "Một số chỉ tiêu chủ yếu" in "\n".join(p.text for p in document.paragraphs)
     charts = _chart_values(path)

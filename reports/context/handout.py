@@ -11,8 +11,8 @@ The contents (`muc_luc`) is filled in by `reports.handout` once it knows where e
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from reports.aggregate import Aggregates
 from reports.charts import ChartSpec, Series, chart_svg
@@ -123,7 +123,7 @@ def attachments(folder: Path | None) -> tuple[Attachment, ...]:
 
 
 def _title(path: Path) -> str:
-    """"02-tham-luan_Dang-uy-Cong-an.pdf" -> "Tham luan Dang uy Cong an"; a PDF's own title wins."""
+    """ "02-tham-luan_Dang-uy-Cong-an.pdf" -> "Tham luan Dang uy Cong an"; a PDF's own title wins."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -225,12 +225,12 @@ def _by_group(a: Aggregates, source: str) -> ChartSpec | None:
     if a.groups.empty:
         return None
     names: list[str] = []
-    values: list[Decimal | None] = []
+    values: list[float | None] = []
     for row in a.groups.to_dict("records"):
         names.append(str(row["nhom"]) or "Đơn vị chưa xếp nhóm")
         part, whole = row["dv_htt_tro_len"], row["dv_duoc_danh_gia"]
-        ok = part is not None and whole is not None and _present(part) and _present(whole) and int(whole)
-        values.append(pct(int(part), int(whole), a.decimals) if ok else None)
+        share = pct(int(part), int(whole), a.decimals) if _present(part) and _present(whole) else None
+        values.append(float(share) if share is not None else None)
     return ChartSpec(
         "bar",
         f"Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên theo khối, năm {a.year}",
@@ -242,7 +242,7 @@ def _by_group(a: Aggregates, source: str) -> ChartSpec | None:
     )
 
 
-def _present(value: object) -> bool:
+def _present(value: Any) -> bool:
     import pandas as pd
 
-    return not bool(pd.isna(value))
+    return value is not None and not bool(pd.isna(value))
