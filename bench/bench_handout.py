@@ -24,14 +24,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reports.charts import chart_part, chart_svg  # noqa: E402
-from reports.documents import CONSOLIDATED, HANDOUT, UNIT_REPORT, aggregate_all, documents  # noqa: E402
-from reports.handout import handout_docx, handout_pdf  # noqa: E402
-from reports.intake import load_folder  # noqa: E402
-from reports.render.batch import render_one, warm_up  # noqa: E402
-from reports.render.docx import render_docx  # noqa: E402
-from reports.render.html import BUNDLED, render_html  # noqa: E402
-from reports.render.pdf import render_pdf  # noqa: E402
+from reports.charts import chart_part, chart_svg
+from reports.documents import CONSOLIDATED, HANDOUT, UNIT_REPORT, aggregate_all, documents
+from reports.handout import handout_docx, handout_pdf
+from reports.intake import load_folder
+from reports.render.batch import render_one, warm_up
+from reports.render.docx import render_docx
+from reports.render.html import BUNDLED, render_html
+from reports.render.pdf import render_pdf
 
 
 def timed(repeats: int, fn: Callable[[], Any]) -> tuple[list[float], Any]:
@@ -79,12 +79,9 @@ def main() -> None:
     specs = [c.spec for c in handout.context.bieu_do]
     svg = [timed(1, lambda s=s: chart_svg(s))[0][0] for s in specs * args.repeats]
     word = [timed(1, lambda s=s: chart_part(s))[0][0] for s in specs * args.repeats]
-    print(
-        f"| one chart: SVG (PDF), median over {len(svg)} | {statistics.median(svg) * 1000:.1f} ms | max {max(svg) * 1000:.1f} ms |"
-    )
-    print(
-        f"| one chart: Word part + workbook, median over {len(word)} | {statistics.median(word) * 1000:.1f} ms | max {max(word) * 1000:.1f} ms |"
-    )
+    for label, runs in (("SVG (PDF)", svg), ("Word part + workbook", word)):
+        median, worst = statistics.median(runs) * 1000, max(runs) * 1000
+        print(f"| one chart: {label}, median over {len(runs)} | {median:.1f} ms | max {worst:.1f} ms |")
     build = report_pdf_s + report_docx_s + unit_s * len(data.unit_codes)
     print(
         f"\nBuild without the handout (one process, estimated): {build:.1f} s; the handout adds "
