@@ -18,6 +18,7 @@ writer's handler table.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -57,6 +58,7 @@ class Heading:
 
 def handout_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) -> bytes:
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject
 
     report = PdfReader(io.BytesIO(report_pdf))
     bound: list[tuple[str, PdfReader]] = [(ctx.tieu_de_bao_cao, report)]
@@ -72,7 +74,7 @@ def handout_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) 
         if actual == front_count and _anchors_of(laid) == anchors:
             break
         front_count, anchors = actual, _anchors_of(laid)
-    front = PdfReader(io.BytesIO(laid.write_pdf()))
+    front = PdfReader(io.BytesIO(_write(laid, report_pdf)))
     writer = PdfWriter()
     for index in range(front_count):
         writer.add_page(front.pages[index])
@@ -86,10 +88,19 @@ def handout_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) 
             added.merge_page(front.pages[number_page])
             number_page += 1
     _bookmarks(writer, ctx, anchors, bound, starts, headings)
+    digest = hashlib.sha256(out_of(front) + report_pdf).digest()[:16]
+    writer._ID = ArrayObject((ByteStringObject(digest), ByteStringObject(digest)))  # reproducible, not random
     writer.add_metadata({"/Title": f"Tài liệu {ctx.ten_hoi_nghi}", "/Author": ctx.doc.author, "/Producer": "pypdf"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def out_of(reader: PdfReader) -> bytes:
+    """The bytes a reader was opened on."""
+    stream = reader.stream
+    stream.seek(0)
+    return bytes(stream.read())
 
 
 def _read_attachment(path: Any) -> PdfReader:
@@ -208,6 +219,16 @@ def _layout(html: str, templates: TemplateSet) -> Any:
     document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(templates.dirs, stub_stylesheet=True))
     with _fixed_font_timestamps():
         return document.render(stylesheets=[css], font_config=font_config)
+
+
+def _write(laid: Any, report_pdf: bytes) -> bytes:
+    """The front matter's PDF, the same bytes for the same input (font subset dates, file identifier)."""
+    from reports.render.pdf import _fixed_font_timestamps
+
+    identifier = hashlib.sha256(report_pdf + repr([len(p.anchors) for p in laid.pages]).encode()).hexdigest()[:32]
+    with _fixed_font_timestamps():
+        pdf: bytes = laid.write_pdf(pdf_identifier=identifier.encode("ascii"))
+    return pdf
 
 
 def _anchors_of(laid: Any) -> dict[str, int]:

@@ -26,6 +26,7 @@ from reports.units import UNITS_FILE, load_units
 from reports.validate import Parsed, RuleSettings, Validation, validate
 
 LAST_YEAR_DIR = "nam-truoc"
+CONFERENCE_DIR = "hoi-nghi"
 # Contract section 11: trends use up to five years (this year and four before it).
 TREND_YEARS = 5
 # The figures a trend chart draws over the years (totals over the usable units of each year).
@@ -51,6 +52,9 @@ class Intake:
     def input_files(self) -> list[Path]:
         """Every file the figures come from (for the manifest)."""
         files = [self.folder / SETTINGS_FILE, self.folder / UNITS_FILE, *self.read.files, *self.last_year_files]
+        papers = self.folder / CONFERENCE_DIR  # the PDFs bound into the conference handout
+        if papers.is_dir():
+            files.extend(sorted(p for p in papers.iterdir() if p.suffix.lower() == ".pdf"))
         return [f for f in files if f.is_file()]
 
     def status(self) -> dict[str, str]:

@@ -136,9 +136,11 @@ def test_every_contents_entry_is_the_page_where_its_part_starts(handout: tuple[B
         if title not in ("Chương trình hội nghị", f"PHẦN THỨ HAI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {NAM + 1}"):
             assert first_words not in reader.pages[page - 2].extract_text(), f"{title} starts on a new page"
     # the page numbers printed on the pages run through the handout (the report's own are replaced)
-    for number in (contents["Tham luận"], contents[f"Báo cáo tổng kết công tác xây dựng Đảng năm {NAM}"] + 1):
+    report = contents[f"Báo cáo tổng kết công tác xây dựng Đảng năm {NAM}"]
+    for number in (contents["Tham luận"], report + 1):
         lines = reader.pages[number - 1].extract_text().splitlines()
         assert str(number) in lines
+    assert "2" not in reader.pages[report].extract_text().splitlines()  # the report's own "2" is gone
 
 
 def test_bookmarks_for_every_part_and_the_report_headings(handout: tuple[BuildResult, Path, Path]) -> None:
