@@ -86,8 +86,9 @@ def time_builds(
 
 def prepare(folder: Path) -> tuple[Any, list[str], dict[str, float]]:
     """(dataset, HTML of every document, {"load_folder": s, "html": s}) for one folder."""
+    from benchutil import consolidated_html, unit_html
+
     from reports.intake import load_folder
-    from reports.render.batch import consolidated_html, unit_html
 
     load_s, intake = bu.timed(lambda: load_folder(folder))
     dataset = intake.dataset()
@@ -102,8 +103,10 @@ def bare_pdf(html: str) -> bytes:
 
     from reports.render import pdf
 
-    stylesheet, font_config = pdf._stylesheet()
-    document = HTML(string=html, base_url=pdf._base_url(), url_fetcher=pdf._fetcher(stub_stylesheet=True))
+    stylesheet, font_config = pdf.stylesheet()
+    document = HTML(
+        string=html, base_url=pdf._base_url(), url_fetcher=pdf._fetcher((pdf.TEMPLATES_DIR,), stub_stylesheet=True)
+    )
     data = document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
     assert isinstance(data, bytes)
     return data
@@ -112,7 +115,7 @@ def bare_pdf(html: str) -> bytes:
 def bare_docx(html: str, dataset: Any) -> bytes:
     from reports.render.docx import render_docx
 
-    return render_docx(html, dataset.settings.trinh_bay)
+    return render_docx(html)
 
 
 def time_bare(folder: Path, repeats: int) -> dict[str, Any]:
@@ -160,8 +163,9 @@ def appendix_rows(html: str) -> list[int]:
 
 
 def time_consolidated(folder: Path, repeats: int) -> dict[str, Any]:
+    from benchutil import consolidated_html
+
     from reports.intake import load_folder
-    from reports.render.batch import consolidated_html
     from reports.render.pdf import render_pdf
 
     dataset = load_folder(folder).dataset()

@@ -274,3 +274,25 @@ def save_results(kind: str, payload: dict[str, Any], started: dt.datetime) -> Pa
     tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def consolidated_html(dataset: Any) -> str:
+    """The consolidated report's HTML, as `build` renders it (aggregation + context + template)."""
+    from reports.aggregate import aggregate
+    from reports.context import consolidated
+    from reports.documents import CONSOLIDATED
+    from reports.render.html import render_html
+
+    return render_html(CONSOLIDATED.template, consolidated.build(dataset, aggregate(dataset)))
+
+
+def unit_html(dataset: Any, code: str) -> str:
+    """One unit's document HTML, as `build` renders it."""
+    from reports.aggregate import aggregate, unit_dataset
+    from reports.context import unit
+    from reports.documents import UNIT_REPORT
+    from reports.render.html import render_html
+
+    return render_html(
+        UNIT_REPORT.template, unit.build(dataset, code, aggregate(unit_dataset(dataset, code), tables=False))
+    )

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from reports import vietnamese as vn
 from reports.settings import Settings, TrinhBay
 
-DOC_TYPE_ABBR = "BC"
+DOC_TYPE_ABBR = "BC"  # the default document type: a báo cáo (domain.md 1.4 lists the others)
+NOTICE_TYPE_ABBR = "TB"  # a thông báo
 DEFAULT_FILING_LINE = "Lưu VP"
 
 
@@ -35,9 +36,11 @@ class DocumentFrame:
     cap_tren: str  # superior body, capitals
     co_quan: str  # issuing body, capitals
     ky_hieu: str  # issuer abbreviation: "ĐUK"
+    loai: str  # the document type's abbreviation in the number: "BC", "TB"
     so_ky_hieu: str  # "Số 125-BC/ĐUK", or a gap to fill by hand
     dia_danh_ngay: str  # "Hạ Long, ngày 18 tháng 12 năm 2026"
     ngay: str  # the date inside sentences: "18/12/2026"
+    ngay_so_lieu: str  # the figures' cut-off ([van_ban].ngay_so_lieu): "15/12/2026"; "" when not set
     trich_yeu: str  # the subject line from the settings; "" means the template's own wording
     can_cu: str  # the opening's basis from the settings ("Thực hiện Hướng dẫn số ..."); "" when not given
     dau_ket: str  # the closing mark of the body, "./." by default
@@ -48,14 +51,24 @@ class DocumentFrame:
     the_thuc: str  # the formatting profile ([van_ban].the_thuc): "HD36-2018" or "HD05-2026"
 
 
-def make_frame(settings: Settings, *, draft: bool = False, so: str | None = None, trich_yeu: str = "") -> DocumentFrame:
+def make_frame(
+    settings: Settings,
+    *,
+    draft: bool = False,
+    so: str | None = None,
+    trich_yeu: str = "",
+    loai: str = DOC_TYPE_ABBR,
+    noi_nhan: Iterable[str] | None = None,
+) -> DocumentFrame:
     """The frame of a document issued under `settings`.
 
     `so` overrides the document number ("" leaves the blank the văn thư fills in); `trich_yeu`
-    overrides the subject line of the settings.
+    overrides the subject line of the settings; `loai` is the type abbreviation of the number ("TB" for
+    a thông báo, numbered in its own series); `noi_nhan` replaces the settings' recipients.
     """
     co_quan = settings.co_quan
     date = settings.build_date
+    cut_off = settings.van_ban.ngay_so_lieu
     return DocumentFrame(
         author=co_quan.ten,
         date_iso=date.isoformat(),
@@ -63,18 +76,34 @@ def make_frame(settings: Settings, *, draft: bool = False, so: str | None = None
         cap_tren=co_quan.cap_tren,
         co_quan=co_quan.ten,
         ky_hieu=co_quan.ky_hieu,
-        so_ky_hieu=vn.doc_number(settings.van_ban.so if so is None else so, DOC_TYPE_ABBR, co_quan.ky_hieu),
+        loai=loai,
+        so_ky_hieu=vn.doc_number(settings.van_ban.so if so is None else so, loai, co_quan.ky_hieu),
         dia_danh_ngay=vn.fmt_date_header(co_quan.dia_danh, date),
         ngay=vn.fmt_date_body(date),
-        trich_yeu=(trich_yeu or settings.van_ban.trich_yeu).strip(),
+        ngay_so_lieu=vn.fmt_date_body(cut_off) if cut_off else "",
+        trich_yeu=lower_first((trich_yeu or settings.van_ban.trich_yeu).strip()),
         can_cu=settings.van_ban.can_cu.strip(),
         dau_ket=settings.van_ban.dau_ket,
         ky=Signature(settings.ky.quyen_han, settings.ky.chuc_vu, settings.ky.ho_ten),
-        noi_nhan=tuple(format_noi_nhan(settings.ky.noi_nhan)),
+        noi_nhan=tuple(format_noi_nhan(settings.ky.noi_nhan if noi_nhan is None else noi_nhan)),
         layout=settings.trinh_bay,
         co_quan_bao_cao=issuing_body(settings.ky.quyen_han),
         the_thuc=settings.van_ban.the_thuc,
     )
+
+
+def lower_first(text: str) -> str:
+    """The trích yếu starts in lower case (domain.md 1.5): "Tổng kết ..." -> "tổng kết ...".
+
+    A first word in capitals ("HĐND", "UBND") or a name ("Đảng ủy Khối", two capitals running) is kept.
+    """
+    words = text.split(" ", 2)
+    first = words[0]
+    if not first or (first.isupper() and len(first) > 1) or first == "Đảng":
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text
+    return first[:1].lower() + text[1:]
 
 
 _COLLECTIVES = {
@@ -97,6 +126,11 @@ def issuing_body(quyen_han: str) -> str:
     if upper in _COLLECTIVES:
         return _COLLECTIVES[upper]
     return authority[:1].upper() + authority[1:].lower() if authority else "Ban Thường vụ"
+
+
+def filing_lines(items: Iterable[str]) -> list[str]:
+    """The filing lines ("Lưu ...") of a recipients list: a notice to a unit is filed the same way."""
+    return [item for item in items if item.strip().lstrip("-–+ ").casefold().startswith("lưu")]
 
 
 def format_noi_nhan(items: Iterable[str]) -> list[str]:

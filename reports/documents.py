@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from reports import vietnamese as vn
 from reports.aggregate import Aggregates, aggregate, unit_dataset
 from reports.context import consolidated, unit
+from reports.context.values import Figures, figures
 from reports.model import Dataset
 
 UNITS_DIR = "don-vi"
@@ -27,6 +29,11 @@ class Aggregated:
     dataset: Dataset
     consolidated: Aggregates
     units: dict[str, Aggregates]
+
+    @cached_property
+    def committee_figures(self) -> Figures:
+        """The committee's figures as every unit document compares with them (built once)."""
+        return figures(self.consolidated)
 
     @property
     def unit_codes(self) -> list[str]:
@@ -66,7 +73,7 @@ def _consolidated_context(data: Aggregated, _: str) -> consolidated.Consolidated
 
 
 def _unit_context(data: Aggregated, code: str) -> unit.UnitContext:
-    return unit.build(data.dataset, code, data.units[code])
+    return unit.build(data.dataset, code, data.units[code], data.committee_figures)
 
 
 CONSOLIDATED = DocumentKind(

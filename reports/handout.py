@@ -10,10 +10,9 @@ counts (front matter, report, each bound PDF); the front matter is laid out agai
 page count turns out different from the first estimate. Bookmarks: one per part, and every heading of
 the report (its own outline) under the report's part.
 
-DOCX: the handout HTML with the report's body sections appended goes through the DOCX writer; then the
-marker paragraphs are replaced by a TOC field (entries and page numbers filled in) and native Word
-charts (`reports.charts`). This post-processing is isolated in `_docx_*` so it can move into the DOCX
-writer's handler table.
+DOCX: the handout HTML with the report's body sections appended goes through the DOCX writer, whose
+handler table turns `nav.toc` into a TOC field (entries and the PDF's page numbers filled in) and each
+`figure.chart` into a native Word chart made by `chart_builder` (reports.charts).
 """
 
 from __future__ import annotations
@@ -57,6 +56,11 @@ class Heading:
 
 
 def handout_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) -> bytes:
+    return bind_pdf(ctx, report_pdf, templates)[0]
+
+
+def bind_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) -> tuple[bytes, tuple[TocEntry, ...]]:
+    """The handout's PDF and the contents it prints (for the DOCX's TOC)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject
 
@@ -93,7 +97,7 @@ def handout_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) 
     writer.add_metadata({"/Title": f"Tài liệu {ctx.ten_hoi_nghi}", "/Author": ctx.doc.author, "/Producer": "pypdf"})
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return out.getvalue(), _contents(ctx, anchors, bound, headings, starts)
 
 
 def out_of(reader: PdfReader) -> bytes:
@@ -213,21 +217,17 @@ def _lay_out_front(
 def _layout(html: str, templates: TemplateSet) -> Any:
     from weasyprint import HTML
 
-    from reports.render.pdf import _base_url, _fetcher, _fixed_font_timestamps, stylesheet
+    from reports.render.pdf import _base_url, _fetcher, stylesheet
 
     css, font_config = stylesheet(templates.dirs)
     document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(templates.dirs, stub_stylesheet=True))
-    with _fixed_font_timestamps():
-        return document.render(stylesheets=[css], font_config=font_config)
+    return document.render(stylesheets=[css], font_config=font_config)
 
 
 def _write(laid: Any, report_pdf: bytes) -> bytes:
     """The front matter's PDF, the same bytes for the same input (font subset dates, file identifier)."""
-    from reports.render.pdf import _fixed_font_timestamps
-
     identifier = hashlib.sha256(report_pdf + repr([len(p.anchors) for p in laid.pages]).encode()).hexdigest()[:32]
-    with _fixed_font_timestamps():
-        pdf: bytes = laid.write_pdf(pdf_identifier=identifier.encode("ascii"))
+    pdf: bytes = laid.write_pdf(pdf_identifier=identifier.encode("ascii"))
     return pdf
 
 
@@ -302,85 +302,41 @@ def _bookmarks(
 
 
 def handout_docx(ctx: HandoutContext, report_html: str, templates: TemplateSet) -> bytes:
-    """The handout as DOCX: front matter + the report's sections; then the TOC field and Word charts."""
-    import docx
+    """The handout as DOCX: front matter + the report's sections, through the DOCX writer.
 
-    from reports.render.docx import _stable_zip, render_docx
+    The contents is the writer's `nav.toc` (a TOC field with the entries and the PDF's page numbers
+    filled in); each `figure.chart` becomes a native Word chart through the builder registered here.
+    """
+    from reports.render.docx import register_figure_builder, render_docx
 
+    register_figure_builder("chart", chart_builder)
+    entries = ctx.muc_luc or _contents_without_pages(ctx)
     body = _body_sections(report_html)
-    html = render_html(TEMPLATE, replace(ctx, che_do="docx", bao_cao_html=body), templates)
-    document = docx.Document(io.BytesIO(render_docx(html, ctx.doc.layout)))
-    _docx_charts(document, ctx)
-    _docx_contents(document, ctx)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    from datetime import date
+    html = render_html(TEMPLATE, replace(ctx, che_do="docx", bao_cao_html=body, muc_luc=entries), templates)
+    return render_docx(html)
 
-    return _stable_zip(buffer.getvalue(), date.fromisoformat(ctx.doc.date_iso))
+
+def chart_builder(request: Any) -> Any:
+    """A `figure.chart`'s ChartSpec (its data-chart JSON) -> the native chart part and its workbook."""
+    from reports.charts import ChartSpec
+    from reports.charts.word import CHART_PARTNAME, CT_CHART, CT_XLSX, RT_CHART, RT_PACKAGE, XLSX_PARTNAME, chart_part
+    from reports.render.docx import Graphic, NewPart
+
+    xml, xlsx = chart_part(ChartSpec.from_dict(request.spec))
+    workbook = NewPart(XLSX_PARTNAME, CT_XLSX, RT_PACKAGE, xlsx)
+    return Graphic(NewPart(CHART_PARTNAME, CT_CHART, RT_CHART, xml, (workbook,)), "chart")
+
+
+def _contents_without_pages(ctx: HandoutContext) -> tuple[TocEntry, ...]:
+    """The parts without page numbers (a DOCX-only build has no layout to take them from)."""
+    titles = [title for key, title in FRONT_PARTS if key != "chuong-trinh" or ctx.chuong_trinh]
+    titles += [ctx.tieu_de_bao_cao, *(a.tieu_de for a in ctx.tai_lieu)]
+    return tuple(TocEntry(title, 0) for title in titles)
 
 
 def _body_sections(report_html: str) -> str:
     start = report_html.index("<body>") + len("<body>")
     return report_html[start : report_html.rindex("</body>")]
-
-
-def _marker(document: Any, text: str) -> Any:
-    for paragraph in document.paragraphs:
-        if paragraph.text.strip() == text:
-            return paragraph
-    raise AssertionError(f"marker {text} missing from the handout DOCX")
-
-
-def _docx_charts(document: Any, ctx: HandoutContext) -> None:
-    """Each chart marker paragraph becomes a paragraph holding the native Word chart."""
-    from reports.charts import add_chart
-
-    for chart in ctx.bieu_do:
-        paragraph = _marker(document, f"[[{chart.ma}]]")
-        for run in paragraph.runs:
-            run._r.getparent().remove(run._r)
-        add_chart(document, paragraph, chart.spec, 150, 85)
-
-
-def _docx_contents(document: Any, ctx: HandoutContext) -> None:
-    """A TOC field over Heading 1-2, its result pre-filled with the front parts and the report's parts.
-
-    The numbers are the PDF's (same layout values); Word refreshes them on "Update field".
-    """
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    paragraph = _marker(document, "[[muc-luc]]")
-    entries = ctx.muc_luc or tuple(TocEntry(p.text, 0) for p in document.paragraphs if p.style.name == "Heading 1")
-    begin = (
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    )
-    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    rows = [
-        _toc_line(nsdecls("w"), entry, begin if i == 0 else "", end if i == len(entries) - 1 else "")
-        for i, entry in enumerate(entries)
-    ]
-    anchor = paragraph._p
-    for xml in rows:
-        anchor.addprevious(parse_xml(xml))
-    anchor.getparent().remove(anchor)
-
-
-def _toc_line(w: str, entry: TocEntry, begin: str, end: str) -> str:
-    """One paragraph of the TOC field's result: title, dot leader, page number (indented for level 2)."""
-    indent = '<w:ind w:left="567"/>' if entry.cap == 2 else ""
-    ppr = f'<w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060"/></w:tabs>{indent}</w:pPr>'
-    text = f'<w:r><w:t xml:space="preserve">{_xml(entry.tieu_de)}</w:t></w:r>'
-    number = f"<w:r><w:tab/></w:r><w:r><w:t>{entry.trang}</w:t></w:r>"
-    return f"<w:p {w}>{ppr}{begin}{text}{number}{end}</w:p>"
-
-
-def _xml(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(text)
 
 
 # --- the document kind's renderer ------------------------------------------------------------------
@@ -392,26 +348,12 @@ def render_handout(
     """Both formats of the handout from the consolidated report's already rendered files."""
     files: dict[str, bytes] = {}
     if "pdf" in formats:
-        files["pdf"] = handout_pdf(ctx, report_files["pdf"], templates)
+        files["pdf"], contents = bind_pdf(ctx, report_files["pdf"], templates)
+        ctx = replace(ctx, muc_luc=contents)
     if "docx" in formats:
         report_html = render_html("bao-cao-tong-hop.html.j2", ctx.bao_cao, templates)
-        if "pdf" in formats:
-            ctx = replace(ctx, muc_luc=_pdf_contents(files["pdf"]))
         files["docx"] = handout_docx(ctx, report_html, templates)
     return files
-
-
-def _pdf_contents(pdf: bytes) -> tuple[TocEntry, ...]:
-    """The contents the PDF handout printed, read back from its outline (for the DOCX's TOC result)."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    entries = []
-    for item in reader.outline:
-        if isinstance(item, list) or str(item.title) in ("Bìa", "Mục lục"):
-            continue
-        entries.append(TocEntry(str(item.title), (reader.get_destination_page_number(item) or 0) + 1))
-    return tuple(entries)
 
 
 __all__ = ["HandoutError", "handout_docx", "handout_pdf", "render_handout"]

@@ -131,7 +131,7 @@ def _templates(folder: Path, dataset: Dataset) -> TemplateSet:
     from reports.render.html import TemplateSet
 
     layout = dataset.settings.trinh_bay
-    return TemplateSet.for_folder(folder, decimals=layout.so_le_thap_phan)
+    return TemplateSet.for_folder(folder, decimals=layout.so_le_thap_phan, leading_zero=layout.so_0_duoi_10)
 
 
 def _render(

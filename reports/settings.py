@@ -57,6 +57,8 @@ class VanBan:
     can_cu: str = ""
     dau_ket: str = "./."
     the_thuc: str = "HD36-2018"
+    # The cut-off of the figures ("số liệu tính đến ngày ..."); never after the report's date.
+    ngay_so_lieu: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ class TrinhBay:
     gian_dong_pt: float = 18.0
     cach_doan_pt: float = 6.0
     so_le_thap_phan: int = 2
+    # Counts below 10 written "07" in sentences (domain.md 4: "03 TCCS", "tăng 08"; common practice).
+    so_0_duoi_10: bool = True
     # Units' own texts quoted in the body of the consolidated report, per topic; all are in the appendix.
     trich_dan_toi_da: int = 5
 
@@ -251,6 +255,11 @@ def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
         problems.append(
             f"'van_ban.the_thuc' = '{van_ban.the_thuc}' không có; "
             f"các thể thức được hỗ trợ: {', '.join(FORMAT_PROFILES)}"
+        )
+    if van_ban is not None and van_ban.ngay_so_lieu and van_ban.ngay and van_ban.ngay_so_lieu > van_ban.ngay:
+        problems.append(
+            f"'van_ban.ngay_so_lieu' ({van_ban.ngay_so_lieu:%d/%m/%Y}) không được sau ngày của báo cáo "
+            f"'van_ban.ngay' ({van_ban.ngay:%d/%m/%Y})"
         )
     if problems:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -15,7 +16,7 @@ from reports.aggregate import aggregate, unit_dataset
 from reports.context import consolidated, unit
 from reports.context.values import Paragraph, paragraphs
 from reports.render.html import render_html
-from reports.settings import ChiTieuNamSau, NoiDung, VanBan
+from reports.settings import ChiTieu, ChiTieuNamSau, NoiDung, VanBan
 
 
 class _Text(HTMLParser):
@@ -92,15 +93,18 @@ def text(html):
 def test_figures_are_formatted_the_vietnamese_way(text):
     assert "1.430 lượt học viên" in text
     assert "nữ 172 đồng chí (chiếm 45,03% tổng số đảng viên)" in text
-    assert "đảng viên dự bị 21 đồng chí (chiếm 5,5% tổng số đảng viên)" in text
+    assert "đảng viên dự bị 21 đồng chí (chiếm 5,50% tổng số đảng viên)" in text
     assert "17/21 tổ chức đảng (80,95%) hoàn thành tốt nhiệm vụ trở lên" in text
     assert "327/364 đồng chí (89,84%) hoàn thành tốt nhiệm vụ trở lên" in text
 
 
-def test_not_reported_figures_say_how_many_units_reported(text):
-    assert "2 đảng bộ bộ phận (2/3 đơn vị báo cáo)" in text
-    assert "5 đồng chí (2,38%; 1/3 đơn vị báo cáo)" in text
-    assert "Số liệu đào tạo, bồi dưỡng do 2/3 đơn vị báo cáo." in text
+def test_not_reported_figures_name_their_base_and_coverage_is_said_once(text):
+    assert "2 đảng bộ bộ phận và 16 chi bộ trực thuộc" in text
+    # a share whose base is not the printed total names its base in the same sentence
+    assert "người dân tộc thiểu số 5 đồng chí (chiếm 2,38% trong số 210 đảng viên của các đơn vị có báo cáo)" in text
+    assert "đơn vị báo cáo)" not in text  # no repeated "(x/y đơn vị báo cáo)" parenthesis
+    assert "Ghi chú về số liệu" in text
+    assert "Số đảng bộ bộ phận: 2/3 đơn vị báo cáo; chưa báo cáo: Đảng bộ Sở Y tế" in text
     assert "kết nạp được 11/14 đảng viên theo chỉ tiêu, đạt 78,57%" in text
 
 
@@ -110,7 +114,7 @@ def test_indicator_nobody_reported_is_never_zero():
         dataset.figures[code] = pd.Series(pd.NA, index=dataset.figures.index, dtype="Int64")
     text = report_text(consolidated_context(dataset))
     assert "c) Công tác đào tạo" in text
-    assert "b) Công tác quy hoạch cán bộ Chưa có đơn vị báo cáo số liệu về quy hoạch cán bộ. c)" in text
+    assert "b) Công tác quy hoạch cán bộ Chưa có số liệu về quy hoạch cán bộ. c)" in text
 
 
 def test_partial_report_names_the_units_left_out(context, text):
@@ -166,7 +170,7 @@ def test_settings_texts_targets_and_opening_are_used():
     assert '<p class="placeholder">[Phần do người soạn thảo viết: những hạn chế, khuyết điểm trong năm]</p>' in html
     assert (
         "Phấn đấu trong năm 2025: - Kết nạp từ 20 đảng viên mới trở lên; "
-        "- Có từ 85% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên."
+        "- Có từ 85,00% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên."
     ) in text
     assert (
         "-----  Thực hiện Hướng dẫn số 25-HD/BTCTW ngày 10/10/2024 của Ban Tổ chức Trung ương, Ban Thường vụ báo cáo "
@@ -195,12 +199,12 @@ def test_rendered_report_states_every_contract_figure(html):
     expected = [
         # organisations: tổ chức cơ sở đảng by type, đảng bộ bộ phận, chi bộ trực thuộc
         "5 tổ chức cơ sở đảng trực thuộc, gồm 2 đảng bộ cơ sở và 3 chi bộ cơ sở",
-        "2 đảng bộ bộ phận (2/3 đơn vị báo cáo) và 16 chi bộ trực thuộc",
+        "2 đảng bộ bộ phận và 16 chi bộ trực thuộc",
         # members at start and end, each movement
         "đầu năm 2024 là 370 đồng chí",
         "đến cuối năm có 382 đồng chí",
-        "kết nạp 17, chuyển đến 7, phục hồi đảng tịch 1 đồng chí",
-        "từ trần 3, khai trừ 1, xóa tên 1, xin ra khỏi Đảng 0, chuyển đi 8 đồng chí",
+        "tăng 25 đảng viên (kết nạp 17, chuyển đến 7, phục hồi đảng tịch 1)",
+        "giảm 13 đảng viên (từ trần 3, khai trừ 1, xóa tên 1, chuyển đi 8)",
         # women, probationary
         "nữ 172 đồng chí (chiếm 45,03% tổng số đảng viên)",
         "đảng viên dự bị 21 đồng chí",
@@ -213,15 +217,15 @@ def test_rendered_report_states_every_contract_figure(html):
         "Tổng số cấp ủy viên là 19 đồng chí; trong đó nữ 6 đồng chí (chiếm 31,58% tổng số cấp ủy viên)",
         "lý luận chính trị trung cấp trở lên 16 đồng chí (84,21%)",
         # cadre planning, appointment, rotation
-        "quy hoạch 35 lượt cán bộ (2/3 đơn vị báo cáo)",
+        "quy hoạch 35 lượt cán bộ;",
         "bổ nhiệm, bổ nhiệm lại 8 lượt cán bộ, trong đó bổ nhiệm lại 3 lượt",
         "luân chuyển 3 lượt cán bộ; điều động 5 lượt cán bộ",
         # training
-        "trung cấp lý luận chính trị 7 đồng chí",
+        "Cử cán bộ đi học lý luận chính trị: cao cấp 1 đồng chí; trung cấp 7 đồng chí",
         "Mở 5 lớp bồi dưỡng với 1.430 lượt học viên",
         # inspection and discipline
         "kiểm tra 5 tổ chức đảng và 17 đảng viên; giám sát 3 tổ chức đảng và 9 đảng viên",
-        "Thi hành kỷ luật 3 đảng viên (khiển trách 1, cảnh cáo 1, cách chức 0, khai trừ 1",
+        "Thi hành kỷ luật 3 đảng viên (khiển trách 1, cảnh cáo 1, khai trừ 1).",
         # units' own texts, quoted with their names
         "Đảng bộ Sở Tài chính: Hoàn thành toàn bộ chỉ tiêu kết nạp đảng viên.",
         "Chi bộ Hội Nông dân tỉnh: Mô hình “Chi bộ 4 tốt”.",
@@ -237,11 +241,11 @@ def test_rendered_report_states_every_contract_figure(html):
 def test_rendered_report_structure_and_closing_mark(html):
     text = parse(html).text
     headings = [
-        "PHẦN THỨ NHẤT KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2024",
+        "Phần thứ nhất KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2024",
         "I- ĐẶC ĐIỂM TÌNH HÌNH",
         "II- KẾT QUẢ THỰC HIỆN",
         "III- ĐÁNH GIÁ CHUNG",
-        "PHẦN THỨ HAI PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025",
+        "Phần thứ hai PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025",
         "III- ĐỀ XUẤT, KIẾN NGHỊ",
     ]
     positions = [text.index(h) for h in headings]
@@ -276,16 +280,19 @@ def test_unit_report(dataset):
     context = unit_context(dataset, "DB01")
     text = report_text(context, "bao-cao-don-vi.html.j2")
     for phrase in (
-        "BÁO CÁO số liệu công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Tài chính",
+        "THÔNG BÁO kết quả công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Tài chính",
+        "Số -TB/ĐUK",
         "Đảng viên cuối năm 200 210 +10",
         "Đảng bộ Sở Tài chính là đảng bộ cơ sở, có 2 đảng bộ bộ phận và 10 chi bộ trực thuộc.",
         "đến cuối năm có 210 đồng chí",
-        "Có 11/13 tổ chức đảng (84,62%) hoàn thành tốt nhiệm vụ trở lên.",
+        "Đảng bộ Sở Tài chính chưa được xếp loại chất lượng. Tính cả đảng bộ, có 13 tổ chức đảng được đánh giá",
         "Mở 3 lớp bồi dưỡng với 1.250 lượt học viên.",
         "I- MỘT SỐ CHỈ TIÊU CHỦ YẾU SO VỚI NĂM 2023",
         "II- TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
-        "VI- Ý KIẾN CỦA ĐƠN VỊ",
-        "Hạn chế, khuyết điểm: Sinh hoạt chuyên đề ở một số chi bộ chưa đều./.",
+        "VI- Ý KIẾN CỦA ĐƠN VỊ ĐÃ TIẾP NHẬN",
+        "Hạn chế, khuyết điểm: Sinh hoạt chuyên đề ở một số chi bộ chưa đều.",
+        "đề nghị Ban Chấp hành Đảng bộ Sở Tài chính phát huy kết quả đạt được",
+        "Nơi nhận: - Đảng bộ Sở Tài chính (để thực hiện); - Lưu VP.",
     ):
         assert phrase in text
     assert "2/3 đơn vị" not in text  # coverage notes belong to the consolidated report only
@@ -301,7 +308,7 @@ def test_unit_report_without_texts_ends_its_last_section_with_the_closing_mark(d
     assert not any(context.y_kien.values())
     text = report_text(context, "bao-cao-don-vi.html.j2")
     assert "Ý KIẾN CỦA ĐƠN VỊ" not in text
-    assert text.count("./.") == 1 and "./. Nơi nhận:" in text
+    assert text.count("./.") == 1 and "tổ chức thực hiện tốt nhiệm vụ năm 2025./. Nơi nhận:" in text
 
 
 def test_unit_report_without_last_year_or_texts():
@@ -311,7 +318,138 @@ def test_unit_report_without_last_year_or_texts():
     text = report_text(context, "bao-cao-don-vi.html.j2")
     assert "SO VỚI NĂM" not in text
     assert "I- TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN" in text
-    assert "V- Ý KIẾN CỦA ĐƠN VỊ" in text
-    assert "Đề xuất, kiến nghị: Đề nghị mở thêm lớp bồi dưỡng nghiệp vụ công tác đảng./." in text
+    assert "V- Ý KIẾN CỦA ĐƠN VỊ ĐÃ TIẾP NHẬN" in text
+    assert "Đề xuất, kiến nghị: Đề nghị mở thêm lớp bồi dưỡng nghiệp vụ công tác đảng." in text
     # DB02 left so_dang_bo_bo_phan blank: only the figure it gave is stated.
     assert "Đảng bộ Sở Y tế là đảng bộ cơ sở, có 6 chi bộ trực thuộc." in text
+
+
+# --- issue 8: right figures and bases, targets, ratings by level, named units, unit documents -------------
+
+
+def _with_levels(dataset, levels):
+    units = dataset.units.copy()
+    units["xep_loai"] = [levels.get(code, "") for code in units.index]
+    return replace(dataset, units=units)
+
+
+def test_discipline_total_is_every_form_reported(dataset):
+    """CB01 left every form blank, DB02 gave only cảnh cáo: each form still counts."""
+    figures = dataset.figures.copy()
+    figures.loc["DB02", "kl_khien_trach"] = pd.NA
+    text = report_text(consolidated_context(replace(dataset, figures=figures)))
+    expected = sum(
+        int(v)
+        for code in ("kl_khien_trach", "kl_canh_cao", "kl_cach_chuc", "kl_khai_tru")
+        for v in figures[code].dropna()
+    )
+    assert f"Thi hành kỷ luật {expected} đảng viên (" in text
+    assert "Không có tổ chức đảng bị kỷ luật" in text or "không có tổ chức đảng bị kỷ luật" in text
+
+
+def test_targets_stand_beside_their_results_with_status():
+    dataset = sample_dataset(draft=False)
+    settings = dataclasses.replace(
+        dataset.settings,
+        chi_tieu=ChiTieu(
+            (("ket_nap", 20.0), ("dv_htt_tro_len_pct", 85.0), ("tcd_htt_tro_len_pct", 90.0)), True, "chi_tieu"
+        ),
+    )
+    text = report_text(consolidated_context(dataclasses.replace(dataset, settings=settings)))
+    assert "kết nạp 17 đảng viên mới, đạt 85,00% chỉ tiêu (20 đảng viên), không đạt chỉ tiêu" in text
+    assert (
+        "327/364 đồng chí (89,84%) hoàn thành tốt nhiệm vụ trở lên (chỉ tiêu 85,00%), vượt chỉ tiêu 4,84 điểm phần trăm"
+        in text
+    )
+    assert "(chỉ tiêu 90,00%), không đạt chỉ tiêu 9,05 điểm phần trăm" in text
+    assert "đạt và vượt 1/3 chỉ tiêu chủ yếu" in text
+    # the one-table summary: last year, target, this year, change (percentage points for a share)
+    html = render_html(
+        "bao-cao-tong-hop.html.j2", consolidated_context(dataclasses.replace(dataset, settings=settings))
+    )
+    assert "Kết quả thực hiện các chỉ tiêu chủ yếu" in html and "Không đạt (85,00%)" in html
+
+
+def test_change_of_a_rate_is_in_percentage_points(dataset):
+    last = dataset.last_year.copy()
+    last["dv_duoc_danh_gia"] = (last["dv_htxs"] + last["dv_htt"]) * 2  # 50,00% rated good or better last year
+    text = report_text(consolidated_context(replace(dataset, last_year=last)))
+    assert "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên tăng 39,84 điểm phần trăm so với năm 2023 (50,00%)." in text
+
+
+def test_base_organisations_rated_separately_and_named(dataset):
+    rated = _with_levels(dataset, {"DB01": "htxs", "DB02": "htt", "CB01": "kht", "CB02": "htt", "CB03": "htt"})
+    text = report_text(consolidated_context(rated))
+    assert "- Tổ chức cơ sở đảng: có 5 tổ chức cơ sở đảng được đánh giá, xếp loại chất lượng" in text
+    assert (
+        "1 hoàn thành xuất sắc nhiệm vụ (20,00%); 3 hoàn thành tốt nhiệm vụ (60,00%); "
+        "1 không hoàn thành nhiệm vụ (20,00%)" in text
+    )
+    assert "(đề nghị khen thưởng): Đảng bộ Sở Tài chính." in text
+    assert "Tổ chức cơ sở đảng không hoàn thành nhiệm vụ: Chi bộ Hội Nông dân tỉnh." in text
+    assert (
+        "- Tổ chức đảng trực thuộc tổ chức cơ sở đảng (đảng bộ bộ phận, chi bộ trực thuộc): có 18 tổ chức đảng" in text
+    )
+    assert "Các đơn vị có đảng viên không hoàn thành nhiệm vụ: Đảng bộ Sở Tài chính (2)." in text
+    assert "Chưa báo cáo: Chi bộ Hội Cựu chiến binh tỉnh." in text
+
+
+def test_units_that_admitted_nobody_are_named(dataset):
+    figures = dataset.figures.copy()
+    figures.loc["CB01", "dv_ket_nap"] = 0
+    text = report_text(consolidated_context(replace(dataset, figures=figures)))
+    assert "chưa kết nạp được đảng viên mới trong năm (1): Chi bộ Hội Nông dân tỉnh." in text
+
+
+def test_request_to_the_committee_is_not_passed_to_its_superior(dataset):
+    figures = dataset.figures.copy()
+    figures.loc["DB01", "nd_kien_nghi"] = "Đề nghị Đảng ủy Khối mở lớp bồi dưỡng bí thư chi bộ."
+    html = render_html("bao-cao-tong-hop.html.j2", consolidated_context(replace(dataset, figures=figures)))
+    body, appendix = html.split("Phụ lục 1", 1)
+    assert "Đề nghị Đảng ủy Khối mở lớp bồi dưỡng bí thư chi bộ" not in body
+    assert "Đề nghị Đảng ủy Khối mở lớp bồi dưỡng bí thư chi bộ" in appendix
+
+
+def test_same_text_of_two_units_is_quoted_once_naming_both(dataset):
+    figures = dataset.figures.copy()
+    figures.loc["DB02", "nd_han_che"] = "Sinh hoạt chuyên đề ở một số chi bộ chưa đều."
+    text = report_text(consolidated_context(replace(dataset, figures=figures)))
+    assert "Đảng bộ Sở Tài chính, Đảng bộ Sở Y tế: Sinh hoạt chuyên đề ở một số chi bộ chưa đều." in text
+    body = text.split("Phụ lục 1")[0]
+    assert body.count("Sinh hoạt chuyên đề ở một số chi bộ chưa đều") == 1
+
+
+def test_chi_bo_co_so_document_is_worded_for_a_chi_bo(dataset):
+    rated = _with_levels(dataset, {"CB01": "htt"})
+    text = report_text(unit_context(rated, "CB01"), "bao-cao-don-vi.html.j2")
+    assert "THÔNG BÁO" in text and "Số -TB/ĐUK" in text
+    assert "Chi bộ Hội Nông dân tỉnh được xếp loại hoàn thành tốt nhiệm vụ." in text
+    assert "Tổng số chi ủy viên là 3 đồng chí" in text
+    lowered = text.casefold()
+    for phrase in ("đảng bộ bộ phận", "ủy ban kiểm tra", "cấp ủy viên", "1/1 tổ chức"):
+        assert phrase not in lowered, phrase
+    assert not re.search(r"(?<![0-9.,])0 (đồng chí|đảng viên|lượt)", text)  # zero items are left out
+    assert "Nơi nhận: - Chi bộ Hội Nông dân tỉnh (để thực hiện);" in text
+
+
+def test_unit_document_compares_with_the_committee(dataset):
+    from reports.context.values import figures as committee_figures
+
+    committee = committee_figures(aggregate(dataset))
+    context = unit.build(dataset, "DB01", aggregate(unit_dataset(dataset, "DB01"), tables=False), committee)
+    text = report_text(context, "bao-cao-don-vi.html.j2")
+    assert "Tỷ lệ này cao hơn tỷ lệ chung của toàn Đảng bộ (89,84%)." in text
+
+
+def test_cut_off_date_and_leading_zeros():
+    from reports.render.html import TemplateSet
+
+    dataset = sample_dataset(draft=False)
+    settings = dataclasses.replace(
+        dataset.settings, van_ban=VanBan(ngay=dt.date(2024, 12, 20), ngay_so_lieu=dt.date(2024, 12, 15))
+    )
+    context = consolidated_context(dataclasses.replace(dataset, settings=settings))
+    text = parse(render_html("bao-cao-tong-hop.html.j2", context, TemplateSet(leading_zero=True))).text
+    assert "Số liệu tính đến ngày 15/12/2024." in text
+    assert "gồm 02 đảng bộ cơ sở và 03 chi bộ cơ sở" in text
+    assert "Tổng cộng (3/5 đơn vị) 370 " in text  # tables keep plain numbers

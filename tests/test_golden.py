@@ -3,15 +3,15 @@
 tests/data/bad-expected.txt lists every problem, notes included, one per line in report order:
     severity | rule | unit | file | sheet | cell | indicator | value
 The whole list is compared, so a problem that appears, disappears or moves is a failure. After a
-deliberate change, rewrite the list with UPDATE_GOLDEN=1 and read the diff line by line.
+deliberate change, rewrite the list with `pytest --update-golden` and read the diff line by line.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from conftest import Golden
 from folders import rows
 
 from reports.intake import Intake, load_folder
@@ -52,12 +52,8 @@ def bad() -> Intake:
     return load_folder(BAD)
 
 
-def test_bad_folder_gives_exactly_the_expected_problems(bad: Intake) -> None:
-    found = lines(bad)
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        EXPECTED.write_text("\n".join(found) + "\n", encoding="utf-8")
-    expected = EXPECTED.read_text(encoding="utf-8").splitlines()
-    assert found == expected
+def test_bad_folder_gives_exactly_the_expected_problems(bad: Intake, golden: Golden) -> None:
+    golden(EXPECTED, "\n".join(lines(bad)) + "\n")
 
 
 def test_bad_folder_plants_every_rule_of_section_6() -> None:

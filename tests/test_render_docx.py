@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import json
 import unicodedata
 
 import docx
@@ -16,6 +18,7 @@ from docx.shared import Length, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from reports.render.docx import DocxWriterError, render_docx
+from reports.render.docx.layout import Layout
 from reports.settings import TrinhBay
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -88,6 +91,11 @@ def page(sections: str, head_extra: str = "") -> str:
     return f'<!DOCTYPE html>\n<html lang="vi">{HEAD.format(extra=head_extra)}<body>{sections}</body></html>'
 
 
+def layout_meta(**values: float) -> str:
+    """The page layout as base.html.j2 writes it for the DOCX writer."""
+    return f"<meta name=\"layout\" content='{json.dumps(values)}'>"
+
+
 def open_docx(data: bytes) -> Document:
     return docx.Document(io.BytesIO(data))
 
@@ -125,9 +133,9 @@ def test_a4_portrait_with_36hd_margins(full):
     assert [twips(m) for m in margins] == [1134, 1134, 1701, 850]
 
 
-def test_margins_come_from_layout():
-    layout = TrinhBay(le_tren_mm=25, le_trai_mm=35, le_phai_mm=20)
-    section = open_docx(render_docx(page(PORTRAIT), layout)).sections[0]
+def test_margins_come_from_the_layout_in_the_html():
+    html = page(PORTRAIT, layout_meta(le_tren_mm=25, le_trai_mm=35, le_phai_mm=20))
+    section = open_docx(render_docx(html)).sections[0]
     assert [twips(section.top_margin), twips(section.left_margin), twips(section.right_margin)] == [
         1417,
         1984,
@@ -194,14 +202,40 @@ def test_paragraph_styles_follow_the_classes(full):
     assert body_paragraph(full, "***").alignment == WD_ALIGN_PARAGRAPH.CENTER
 
 
-def test_body_text_format_comes_from_layout():
-    layout = TrinhBay(thut_dau_dong_mm=12.7, gian_dong_pt=19, cach_doan_pt=6)
-    fmt = open_docx(render_docx(page(PORTRAIT), layout)).styles["BC Nội dung"].paragraph_format
+def test_body_text_format_comes_from_the_layout_in_the_html():
+    html = page(PORTRAIT, layout_meta(thut_dau_dong_mm=12.7, gian_dong_pt=19, cach_doan_pt=6, co_chu=13))
+    document = open_docx(render_docx(html))
+    fmt = document.styles["BC Nội dung"].paragraph_format
+    assert document.styles["Normal"].font.size == Pt(13)
     assert fmt.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
     assert abs(fmt.first_line_indent - Mm(12.7)) < Mm(0.05)
     assert fmt.space_before == Pt(6) and fmt.space_after == Pt(6)
     assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
     assert fmt.line_spacing == Pt(19)
+
+
+def test_layout_defaults_are_the_settings_defaults():
+    """Without <meta name="layout"> the DOCX gets the [trinh_bay] defaults (36-HD)."""
+    writer = dataclasses.asdict(Layout())
+    settings = dataclasses.asdict(TrinhBay())
+    assert writer == {k: settings[k] for k in writer}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2]", "JSON"),
+        ("{nope", "JSON"),
+        ('{"le_tren": 25}', "le_tren"),
+        ('{"co_chu": "14"}', "co_chu"),
+        ('{"so_le_thap_phan": 1.5}', "so_le_thap_phan"),
+    ],
+)
+def test_bad_layout_meta_is_an_error_naming_it(content, message):
+    html = page(PORTRAIT, f"<meta name=\"layout\" content='{content}'>")
+    with pytest.raises(DocxWriterError, match=message) as caught:
+        render_docx(html)
+    assert caught.value.element == "<meta>"
 
 
 def test_placeholder_style_is_highlighted(full):
@@ -436,7 +470,11 @@ def test_nowrap_keeps_hyphens_and_spaces_unbreakable():
 
 
 def test_style_element_in_head_is_ignored_but_body_must_have_sections():
-    head = "<style>@page { margin: 20mm; }</style>"
-    assert render_docx(page('<section class="portrait"><p>x</p></section>', head))
+    head = "<style>@page { margin: 50mm; } p { color: red; }</style>"
+    document = open_docx(render_docx(page('<section class="portrait"><p>x</p></section>', head)))
+    assert [p.text for p in document.paragraphs] == ["x"]  # the CSS text is not body text
+    section = document.sections[0]
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [twips(m) for m in margins] == [1134, 1134, 1701, 850]  # the layout's, not the <style>'s
     with pytest.raises(DocxWriterError, match="section"):
         render_docx(page(""))

@@ -10,17 +10,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from reports.document import Signature, format_noi_nhan, make_frame
 from reports.errors import UserError
+from reports.render import pdf_fonts
 from reports.render.html import (
+    TEMPLATES_DIR,
     BundledTemplateError,
     TemplateError,
     TemplateSet,
@@ -32,6 +38,7 @@ from reports.render.pdf import PdfRenderError, render_pdf
 from reports.settings import CoQuan, Ky, Settings, TrinhBay, VanBan
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
+ROOT = Path(__file__).parent.parent
 NBSP = "\u00a0"
 
 
@@ -255,24 +262,50 @@ def test_pdf_draft_mark_on_every_page(demo_pdf: bytes, draft_pdf: bytes) -> None
     assert not any("DỰ THẢO" in text for text in page_texts(demo_pdf))
 
 
-def test_pdf_embeds_the_bundled_fonts(demo_pdf: bytes) -> None:
-    fonts: set[str] = set()
-    for page in PdfReader(io.BytesIO(demo_pdf)).pages:
+def embedded_fonts(pdf: bytes) -> dict[str, bytes]:
+    """Every font the PDF uses: its name without the subset tag -> the embedded TrueType file."""
+    fonts: dict[str, bytes] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
         resources: Any = page["/Resources"]
         for ref in resources["/Font"].values():
             font = ref.get_object()
             descendant: Any = font["/DescendantFonts"][0].get_object()
             descriptor = descendant["/FontDescriptor"]
-            assert "/FontFile2" in descriptor  # embedded TrueType
-            fonts.add(str(font["/BaseFont"]).split("+")[-1])
-    # "LiberationSerif-BaoCao" is the @font-face family of style.css: the bundled files were used, not a
-    # system font (a missing face would fall back to the generic serif, DejaVu here).
-    assert fonts == {
-        "LiberationSerif-BaoCao",
-        "LiberationSerif-BaoCao-Bold",
-        "LiberationSerif-BaoCao-Italic",
-        "LiberationSerif-BaoCao-Bold-Italic",
-    }
+            assert "/FontFile2" in descriptor, f"{font['/BaseFont']} is not embedded"
+            fonts[str(font["/BaseFont"]).split("+")[-1]] = descriptor["/FontFile2"].get_object().get_data()
+    return fonts
+
+
+def test_pdf_embeds_the_bundled_fonts(demo_pdf: bytes) -> None:
+    fonts = embedded_fonts(demo_pdf)
+    # "BaoCao-Serif" is the @font-face family of style.css: the bundled files were used, not a system
+    # font (a missing face would fall back to the generic serif, DejaVu here).
+    assert set(fonts) == {"BaoCao-Serif", "BaoCao-Serif-Bold", "BaoCao-Serif-Italic", "BaoCao-Serif-Bold-Italic"}
+    bundled = (TEMPLATES_DIR / "fonts" / "BaoCaoSerif-Regular.ttf").read_bytes()
+    # Subset per document (only the glyphs drawn keep an outline), hinting and layout tables dropped.
+    assert all(len(data) < len(bundled) / 2 for data in fonts.values())
+    for data in fonts.values():
+        font = TTFont(io.BytesIO(data))
+        assert font["maxp"].numGlyphs > 100  # glyph ids kept: the text refers to them
+        assert not {"GSUB", "GPOS", "fpgm", "prep"} & set(font.keys())
+
+
+VIETNAMESE = ("Đảng", "đồng chí", "ủy", "Nguyễn", "Ưu", "ờ", "ỹ", "Ẵ")
+
+
+def test_pdf_text_keeps_vietnamese_letters() -> None:
+    words = " ".join(VIETNAMESE)
+    html = (
+        '<html><head><link rel="stylesheet" href="style.css"></head><body>'
+        f"<p>{words}</p><p><b>{words}</b></p><p><i>{words}</i></p><p><b><i>{words}</i></b></p>"
+        "<p>Số liệu – báo cáo — “trích dẫn” ‘đơn’ … • № 5 × 2 ≤ 3 − 1 ₫</p></body></html>"
+    )
+    pdf = render_pdf(html)
+    text = unicodedata.normalize("NFC", "\n".join(page_texts(pdf)))
+    for word in VIETNAMESE:
+        assert text.count(word) >= 4, word
+    assert "Số liệu – báo cáo — “trích dẫn” ‘đơn’ … • № 5 × 2 ≤ 3 − 1 ₫" in text
+    assert len(embedded_fonts(pdf)) == 4  # every character came from the bundled faces, no fallback font
 
 
 def test_pdf_metadata_and_reproducible_bytes(demo_html: str, demo_pdf: bytes) -> None:
@@ -281,6 +314,38 @@ def test_pdf_metadata_and_reproducible_bytes(demo_html: str, demo_pdf: bytes) ->
     assert meta.title == "Báo cáo tổng kết công tác xây dựng Đảng năm 2026 và phương hướng, nhiệm vụ năm 2027"
     assert meta.author == "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH"
     assert render_pdf(demo_html) == demo_pdf
+
+
+def test_pdf_rendering_leaves_the_environment_alone(
+    demo_html: str, demo_pdf: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same bytes without SOURCE_DATE_EPOCH, and os.environ untouched while rendering (threads render)."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = dict(os.environ)
+    seen: list[dict[str, str]] = []
+    original = pdf_fonts.harfbuzz_subset
+
+    def watching(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
+        seen.append(dict(os.environ))  # the environment while the fonts are written
+        original(font, to_unicode, hinting)
+
+    monkeypatch.setattr("weasyprint.pdf.fonts.Font.subset", watching)
+    first = render_pdf(demo_html)
+    assert seen and all(env == before for env in seen)
+    assert "SOURCE_DATE_EPOCH" not in os.environ and dict(os.environ) == before
+    assert first == demo_pdf
+
+
+def test_pdf_bytes_do_not_depend_on_the_process(demo_html: str, demo_pdf: bytes, tmp_path: Path) -> None:
+    """A fresh interpreter (another process, no SOURCE_DATE_EPOCH) writes the same bytes."""
+    (tmp_path / "in.html").write_text(demo_html, encoding="utf-8")
+    script = (
+        "import sys, pathlib; from reports.render.pdf import render_pdf; "
+        "p = pathlib.Path(sys.argv[1]); (p / 'out.pdf').write_bytes(render_pdf((p / 'in.html').read_text('utf-8')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, env=env, cwd=ROOT)
+    assert (tmp_path / "out.pdf").read_bytes() == demo_pdf
 
 
 def test_pdf_margins_follow_settings(demo_pdf: bytes) -> None:

@@ -7,6 +7,7 @@ that writes inconsistent figures, a wrong layout or a missing unit fails here.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import sys
@@ -47,7 +48,17 @@ def find_header(ws: Any, *names: str) -> tuple[int, dict[str, int]]:
     raise AssertionError(f"{ws.title}: no header row with {names[0]}")
 
 
+@functools.cache
+def sheet_names(path: Path) -> tuple[str, ...]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    names = tuple(wb.sheetnames)
+    wb.close()
+    return names
+
+
+@functools.cache
 def read_unit_workbook(path: Path) -> tuple[str, Figures]:
+    """(unit code, figures) of a unit workbook; read once per session (the sample's are read by two tests)."""
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         assert {"SoLieu", "ThongTin"} <= set(wb.sheetnames), path
@@ -116,11 +127,9 @@ def read_folder(folder: Path) -> tuple[dict[str, dict[str, str]], dict[str, Figu
             for code, figs in read_combined_csv(path).items():
                 add(code, figs)
         elif path.suffix == ".xlsx":
-            wb = openpyxl.load_workbook(path, read_only=True)
-            is_unit = "SoLieu" in wb.sheetnames
-            wb.close()
-            if is_unit:
-                add(*read_unit_workbook(path))
+            if "SoLieu" in sheet_names(path):
+                code, figures = read_unit_workbook(path)
+                add(code, dict(figures))
             else:
                 for code, figs in read_combined_xlsx(path).items():
                     add(code, figs)
@@ -173,7 +182,8 @@ def problems_of(code: str, f: Figures) -> list[str]:
     return out
 
 
-def check_folder(folder: Path) -> dict[str, Figures]:
+def check_folder(folder: Path) -> tuple[dict[str, dict[str, str]], dict[str, Figures]]:
+    """The folder as `read_folder` gives it, after checking every rule on it."""
     units, submitted = read_folder(folder)
     assert units, "don-vi.csv lists no unit"
     for code, row in units.items():
@@ -185,16 +195,18 @@ def check_folder(folder: Path) -> dict[str, Figures]:
     assert problems == []
     settings = load_settings(folder)
     assert settings.co_quan.ky_hieu
-    return submitted
+    return units, submitted
 
 
-def check_last_year(folder: Path) -> None:
-    current = check_folder(folder)
-    previous = check_folder(folder / "nam-truoc")
+def check_last_year(folder: Path) -> tuple[dict[str, dict[str, str]], dict[str, Figures]]:
+    """Both years checked and consistent; this year's folder as `read_folder` gives it."""
+    units, current = check_folder(folder)
+    _, previous = check_folder(folder / "nam-truoc")
     assert load_settings(folder / "nam-truoc").nam == load_settings(folder).nam - 1
     for code, figs in current.items():
         assert figs["dv_dau_ky"] == previous[code]["dv_cuoi_ky"], code
         assert any(figs[c] != previous[code][c] for c in ind.COUNT_CODES), f"{code} identical to last year"
+    return units, current
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,10 +240,7 @@ def test_sample_folder_has_contract_layout() -> None:
 def test_every_sample_workbook_has_the_contract_sheets_and_header_cells() -> None:
     combined = 0
     for path in sorted((SAMPLE / "nop").glob("*.xlsx")):
-        wb = openpyxl.load_workbook(path, read_only=True)
-        names = wb.sheetnames
-        wb.close()
-        if "SoLieu" not in names:
+        if "SoLieu" not in sheet_names(path):
             combined += 1
             assert read_combined_xlsx(path)
             continue
@@ -242,16 +251,14 @@ def test_every_sample_workbook_has_the_contract_sheets_and_header_cells() -> Non
 
 
 def test_sample_figures_check_clean_and_follow_last_year() -> None:
-    check_last_year(SAMPLE)
-    units, submitted = read_folder(SAMPLE)
+    units, submitted = check_last_year(SAMPLE)
     assert 35 <= len(units) <= 45
     assert any(f[c] is None for f in submitted.values() for c in ind.COUNT_CODES), "some optional blanks"
     assert any(f.get("nd_ket_qua_noi_bat") for f in submitted.values()), "some narrative texts"
 
 
 def test_generated_folder_satisfies_every_rule(generated: Path) -> None:
-    check_last_year(generated)
-    units, submitted = read_folder(generated)
+    units, submitted = check_last_year(generated)
     assert len(units) == 14
     for figs in submitted.values():
         assert 8 <= figs["dv_dau_ky"] <= 650

@@ -11,17 +11,18 @@ import pandas as pd
 from reports.aggregate import Aggregates
 from reports.context.appendix import Appendix, appendix
 from reports.context.values import (
+    CoverageNote,
     Figures,
     Paragraph,
-    Quote,
     Scope,
+    coverage_notes,
     figures,
     paragraphs,
-    quotes,
     scope,
     settings_texts,
 )
 from reports.document import DocumentFrame, make_frame
+from reports.figures import NamedUnits, SummaryRow, Targets, TextGroup
 from reports.indicators import TEXT_CODES
 from reports.model import Dataset
 from reports.settings import ChiTieuNamSau
@@ -51,11 +52,17 @@ class ConsolidatedContext:
     pham_vi: Scope  # how many units the figures cover, and which are left out
     can_cu: tuple[Paragraph, ...]  # [van_ban].can_cu as paragraphs (used when it ends with ":")
     noi_dung: Mapping[str, tuple[Paragraph, ...]]  # [noi_dung] texts by key; () when not written
-    y_kien: Mapping[str, tuple[Quote, ...]]  # units' own texts by code (nd_ket_qua_noi_bat, ...)
+    # Units' own texts by code (nd_ket_qua_noi_bat, ...): one TextGroup per distinct text, naming every
+    # unit that wrote it; a kiến nghị addressed to the committee itself has `to_committee` set.
+    y_kien: Mapping[str, tuple[TextGroup, ...]]
     trich_dan_toi_da: int  # how many unit texts the body quotes per topic ([trinh_bay])
     nhom: tuple[GroupRow, ...]  # by group of units; () when don-vi.csv has no groups
     chi_tieu_nam_sau: ChiTieuNamSau  # next year's targets from the settings
     phu_luc: Appendix
+    chi_tieu: Targets  # this year's targets with their results ("đạt và vượt {met}/{count} chỉ tiêu")
+    bang_chi_tieu: tuple[SummaryRow, ...]  # the one-table summary of the main indicators
+    neu_ten: NamedUnits  # units named: tccs_htxs, no_admission, members_kht, not_submitted, ...
+    ghi_chu_so_lieu: tuple[CoverageNote, ...]  # figures not every unit reported, said once at the end
 
 
 def build(dataset: Dataset, a: Aggregates) -> ConsolidatedContext:
@@ -67,11 +74,15 @@ def build(dataset: Dataset, a: Aggregates) -> ConsolidatedContext:
         pham_vi=scope(dataset, a),
         can_cu=paragraphs(settings.van_ban.can_cu),
         noi_dung=settings_texts(settings.noi_dung),
-        y_kien={code: quotes(a.texts.get(code, [])) for code in TEXT_CODES},
+        y_kien={code: tuple(a.text_groups.get(code, [])) for code in TEXT_CODES},
         trich_dan_toi_da=settings.trinh_bay.trich_dan_toi_da,
         nhom=group_rows(a.groups),
         chi_tieu_nam_sau=settings.chi_tieu_nam_sau,
         phu_luc=appendix(a),
+        chi_tieu=a.targets,
+        bang_chi_tieu=tuple(a.summary),
+        neu_ten=a.named,
+        ghi_chu_so_lieu=coverage_notes(a),
     )
 
 

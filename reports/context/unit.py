@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reports.aggregate import Aggregates
 from reports.context.values import Figures, Quote, figures, quotes
-from reports.document import DocumentFrame, make_frame
+from reports.document import NOTICE_TYPE_ABBR, DocumentFrame, filing_lines, make_frame
 from reports.indicators import TEXT_CODES
 from reports.model import Dataset
 
@@ -18,26 +18,44 @@ class UnitInfo:
     ten: str  # "Đảng bộ Sở Tài chính"
     loai: str  # "dang_bo_co_so" or "chi_bo_co_so"
     nhom: str  # group of units, "" when none
+    xep_loai: str  # the level decided for the unit itself (don-vi.csv): "htxs", "htt", "ht", "kht" or ""
+
+    @property
+    def chi_bo(self) -> bool:
+        """A chi bộ cơ sở: a chi ủy, no ủy ban kiểm tra, no đảng bộ bộ phận, one organisation."""
+        return self.loai == "chi_bo_co_so"
 
 
 @dataclass(frozen=True)
 class UnitContext:
     """What bao-cao-don-vi.html.j2 and the topic templates it includes receive."""
 
-    doc: DocumentFrame  # the frame; its number is left blank (each unit's document is numbered by hand)
+    doc: DocumentFrame  # a THÔNG BÁO: number "Số   -TB/ĐUK" left blank, the unit first among the recipients
     nam: int
     don_vi: UnitInfo
     f: Figures  # the unit's own figures (and last year's, when nam-truoc/ has them)
     y_kien: Mapping[str, tuple[Quote, ...]]  # the unit's own texts by code
+    khoi: Figures | None  # the committee's figures, to compare the unit with (None when not given)
 
 
-def build(dataset: Dataset, code: str, a: Aggregates) -> UnitContext:
-    """`a` is the aggregation of the unit alone: `aggregate(unit_dataset(dataset, code), tables=False)`."""
+def build(dataset: Dataset, code: str, a: Aggregates, committee: Figures | None = None) -> UnitContext:
+    """`a` is the aggregation of the unit alone: `aggregate(unit_dataset(dataset, code), tables=False)`;
+    `committee` the committee's own figures (`figures(aggregate(dataset))`), built once for every unit."""
     unit = dataset.units.loc[code]
+    name = str(unit["ten_don_vi"])
+    level = unit.get("xep_loai", "")
+    recipients = [f"{name} (để thực hiện)", *filing_lines(dataset.settings.ky.noi_nhan)]
     return UnitContext(
-        doc=make_frame(dataset.settings, draft=dataset.draft, so=""),
+        doc=make_frame(dataset.settings, draft=dataset.draft, so="", loai=NOTICE_TYPE_ABBR, noi_nhan=recipients),
         nam=a.year,
-        don_vi=UnitInfo(code, str(unit["ten_don_vi"]), str(unit["loai"]), str(unit.get("nhom", "") or "")),
+        don_vi=UnitInfo(
+            code,
+            name,
+            str(unit["loai"]),
+            str(unit.get("nhom", "") or ""),
+            str(level) if isinstance(level, str) else "",
+        ),
         f=figures(a),
         y_kien={c: quotes(a.texts.get(c, [])) for c in TEXT_CODES},
+        khoi=committee,
     )

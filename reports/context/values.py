@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reports.aggregate import CHANGE_KEYS, Aggregates, Change, OrgCounts, Share, Total, UnitCount
+from reports.figures import Rating, ShareChange
+from reports.indicators import COMPARISONS, COUNT_CODES, DERIVED, Measure, label
 from reports.model import Dataset
 from reports.settings import NoiDung
 
@@ -22,9 +24,14 @@ from reports.settings import NoiDung
 class Figures:
     """Every figure of one scope, for the templates (docs/mau-van-ban.md, "Số liệu").
 
-    tong        code -> Total: value (None = no unit reported it), reported, units
-    ty_le       share name -> Share: part, whole, pct (None when whole is 0), denominator_label, reported
+    tong        code -> Total: value (None = no unit reported it), reported, units, presence
+                ("none": every unit said 0; "some"; "unknown": nothing above 0 but some did not say)
+    ty_le       share name -> Share: part, whole, pct (None when whole is 0), denominator_label, reported,
+                base_is_total (False: the sentence names its base, whole, "của các đơn vị có báo cáo")
     so_voi      code -> Change (current, previous, delta, pct) or None without last year's figures
+    so_voi_ty_le  share name -> ShareChange (current, previous, points: percentage points) or None
+    xep_loai    "tcd", "dv", and with don-vi.csv's xep_loai "tccs" (the tổ chức cơ sở đảng by their own
+                level) and "truc_thuoc" (the organisations under them) -> Rating
     thanh_phan  derived sum -> {code: value}: its parts over the same units (kl_dang_vien by form)
     to_chuc     OrgCounts: tổ chức cơ sở đảng by type, included and expected
     don_vi_theo_muc  level ("htxs", ...) -> units with organisations rated at that level
@@ -38,6 +45,8 @@ class Figures:
     to_chuc: OrgCounts
     don_vi_theo_muc: Mapping[str, tuple[UnitCount, ...]]
     co_nam_truoc: bool
+    so_voi_ty_le: Mapping[str, ShareChange | None]
+    xep_loai: Mapping[str, Rating]
 
 
 def figures(a: Aggregates) -> Figures:
@@ -50,7 +59,47 @@ def figures(a: Aggregates) -> Figures:
         to_chuc=a.orgs,
         don_vi_theo_muc={level: tuple(units) for level, units in a.units_by_level.items()},
         co_nam_truoc=a.has_last_year,
+        so_voi_ty_le={c.key: a.share_changes.get(c.key) for c in COMPARISONS if c.measure is Measure.SHARE},
+        xep_loai=dict(a.ratings),
     )
+
+
+@dataclass(frozen=True)
+class CoverageNote:
+    """Figures given by the same part of the units: said once, in "Ghi chú về số liệu"."""
+
+    chi_tieu: tuple[str, ...]  # the labels of the figures, lower case ("số cấp ủy viên", ...)
+    so_don_vi: int  # units that reported them
+    tren: int  # units that can have them
+    chua_bao_cao: tuple[str, ...]  # the names of the units that did not
+
+
+def coverage_notes(a: Aggregates) -> tuple[CoverageNote, ...]:
+    """Every figure stated that not every unit reported, grouped by the units that did not report it.
+
+    A unit that cannot have a figure (đảng bộ bộ phận of a chi bộ cơ sở) is not among `tren`.
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    sizes: dict[tuple[str, ...], tuple[int, int]] = {}
+    for code in COUNT_CODES:
+        total = a.totals[code]
+        if code in _NOT_NOTED or total.value is None or total.complete or not total.applies:
+            continue
+        groups.setdefault(total.unreported, []).append(_lower_first(label(code)))
+        sizes[total.unreported] = (total.reported, total.units)
+    return tuple(
+        CoverageNote(tuple(labels), *sizes[key], tuple(a.unit_names.get(c, c) for c in key))
+        for key, labels in groups.items()
+    )
+
+
+# Figures the reports do not state in a sentence (the target is stated with the targets).
+_NOT_NOTED = frozenset({"chi_tieu_ket_nap", *DERIVED})
+
+
+def _lower_first(text: str) -> str:
+    text = text.replace("Trong đó: ", "").replace(": trong đó ", " ")
+    return text[:1].lower() + text[1:]
 
 
 @dataclass(frozen=True)

@@ -37,14 +37,12 @@ class Rendered:
     files: dict[str, bytes]  # format -> bytes
 
 
-def to_formats(
-    html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED, layout: Any = None
-) -> dict[str, bytes]:
+def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if "docx" in formats:
         from reports.render.docx import render_docx
 
-        files["docx"] = render_docx(html, layout)
+        files["docx"] = render_docx(html)
     if "pdf" in formats:
         from reports.render.pdf import render_pdf
 
@@ -55,9 +53,7 @@ def to_formats(
 def render_one(job: RenderJob, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> Rendered:
     warm_up(tuple(formats), templates)
     html = render_html(job.template, job.context, templates)
-    # TODO(docx branch): the DOCX writer reads the layout from the HTML; until then it comes from the frame.
-    layout = getattr(getattr(job.context, "doc", None), "layout", None)
-    return Rendered(job.key, to_formats(html, formats, templates, layout))
+    return Rendered(job.key, to_formats(html, formats, templates))
 
 
 def render_all(

@@ -104,8 +104,17 @@ def _filters(templates: TemplateSet) -> dict[str, Any]:
     decimals, leading_zero = templates.decimals, templates.leading_zero
 
     def so(n: int) -> str:
+        """A count in a sentence: "1.234"; "07" for 1 to 9 when [trinh_bay].so_0_duoi_10 asks."""
         text = vn.fmt_int(n)
-        return f"0{text}" if leading_zero and 0 <= n < 10 else text
+        return f"0{text}" if leading_zero and 0 < n < 10 else text
+
+    def fixed_pct(value: Any, places: int) -> str:
+        """Every share with the same decimals ("6,10%", "0,00%", "100,00%"), never trimmed."""
+        rounded = vn.round_half_up(value, places)
+        text = f"{abs(rounded):.{places}f}"
+        whole, _, fraction = text.partition(".")
+        sign = "-" if rounded < 0 else ""
+        return sign + vn.fmt_int(int(whole)) + ("," + fraction if fraction else "") + "%"
 
     def pct(value: Any, places: int | None = None) -> str:
         """A percentage (a number, or a Share's pct): "92,11%"; "" for a share that has none (base 0)."""
@@ -113,18 +122,21 @@ def _filters(templates: TemplateSet) -> dict[str, Any]:
             value = value.pct
             if value is None:
                 return ""
-        return vn.fmt_pct(value, decimals if places is None else places)
+        return fixed_pct(value, decimals if places is None else places)
 
     def x_tren_y(item: Any, noun: str = "") -> str:
         text = f"{so(item.part)}/{so(item.whole)}" + (f" {noun}" if noun else "")
         share = item.pct if item.whole else None
-        return text if share is None else f"{text} ({vn.fmt_pct(share, decimals)})"
+        return text if share is None else f"{text} ({fixed_pct(share, decimals)})"
 
     def share(part: int, whole: int, noun: str = "") -> str:
-        return vn.fmt_share(part, whole, noun, decimals)
+        ratio = f"{so(part)}/{so(whole)}" + (f" {noun}" if noun else "")
+        value = vn.pct(part, whole, decimals)
+        return ratio if value is None else f"{ratio} ({fixed_pct(value, decimals)})"
 
     return {
         "so": so,
+        "so_bang": vn.fmt_int,
         "pct": pct,
         "x_tren_y": x_tren_y,
         "share": share,

@@ -2,11 +2,15 @@
 
 - WeasyPrint is imported inside the functions: the import costs about 0,5 s and the `check` command
   and the DOCX-only builds never need it.
-- The stylesheet (templates/style.css, with the @font-face rules for the bundled Liberation Serif) and
+- The stylesheet (templates/style.css, with the @font-face rules for the bundled fonts) and
   its FontConfiguration are parsed once per process and reused for every document: the per-unit
   reports render in worker processes, each of which renders many documents. The document's own
   `<link rel="stylesheet" href="style.css">` is answered with an empty stylesheet, since the parsed
   copy is passed in directly; this keeps the fonts from being registered again for every document.
+- Fonts: templates/fonts/BaoCaoSerif-*.ttf, the Latin + Vietnamese subset of Liberation Serif 2 made by
+  `reports.fonts_build`, subset again per document with HarfBuzz (uharfbuzz, `reports.render.pdf_fonts`),
+  not fontTools: fast on a machine without libharfbuzz-subset, and the same bytes for the same HTML
+  without touching `os.environ` (rendering may run in threads).
 - Every resource goes through `ConfinedFetcher`, which serves files under templates/ and refuses
   anything else (another local file, http:, data:): a template or a unit's text can never make the
   PDF pull in an outside file. A refused fetch stops the rendering with a `PdfRenderError`.
@@ -16,12 +20,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import logging
 import mimetypes
 import multiprocessing.util
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from reports.errors import UserError
+from reports.render import pdf_fonts
 from reports.render.html import TEMPLATES_DIR
 
 if TYPE_CHECKING:
@@ -36,21 +38,6 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 STYLESHEET = "style.css"
-FONT_EPOCH = "946684800"  # 2000-01-01, the date stamped in embedded font subsets
-
-
-class _QuietFontSubsetting(logging.Filter):
-    """Drop WeasyPrint's warning that it subsets fonts with fontTools when HarfBuzz-Subset is missing.
-
-    The PDF is the same either way (only slower; see README); a clerk should not see it once per font
-    and document.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "HarfBuzz-Subset" not in str(record.msg)
-
-
-logging.getLogger("weasyprint").addFilter(_QuietFontSubsetting())
 
 
 class PdfRenderError(UserError):
@@ -70,37 +57,17 @@ def render_pdf(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> b
     css, font_config = stylesheet(dirs)
     document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(dirs, stub_stylesheet=True))
     try:
-        with _fixed_font_timestamps():
-            pdf = document.write_pdf(
-                stylesheets=[css],
-                font_config=font_config,
-                # A stable file identifier: the same HTML gives the same bytes (manifest hashes).
-                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
-            )
+        pdf = document.write_pdf(
+            stylesheets=[css],
+            font_config=font_config,
+            # A stable file identifier: the same HTML gives the same bytes (manifest hashes).
+            pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
+        )
     except FatalURLFetchingError as exc:
         reason = exc.__cause__ or exc
         raise PdfRenderError(f"Không tạo được tệp PDF: {reason}") from exc
     assert isinstance(pdf, bytes)
     return pdf
-
-
-@contextmanager
-def _fixed_font_timestamps() -> Iterator[None]:
-    """Pin the "modified" date fontTools writes into each embedded font subset.
-
-    Without HarfBuzz-Subset (not in a plain Debian), WeasyPrint subsets fonts with fontTools, which
-    stamps every subset with the current time: the same report rendered a second later had different
-    bytes. fontTools honours SOURCE_DATE_EPOCH; it is set only while the PDF is written, because
-    `Settings.build_date` reads the same variable for the report date.
-    """
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    if saved is None:
-        os.environ["SOURCE_DATE_EPOCH"] = FONT_EPOCH
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _base_url() -> str:
@@ -109,10 +76,15 @@ def _base_url() -> str:
 
 @lru_cache(maxsize=4)
 def stylesheet(template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,)) -> tuple[CSS, FontConfiguration]:
-    """style.css parsed once per process, with the FontConfiguration that holds its @font-face fonts."""
+    """style.css parsed once per process, with the FontConfiguration that holds its @font-face fonts.
+
+    Also where WeasyPrint is set to subset fonts with HarfBuzz (`pdf_fonts.install`): every PDF of this
+    module goes through here first.
+    """
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    pdf_fonts.install()
     font_config = FontConfiguration()
     # WeasyPrint copies @font-face files to a temporary folder that FontConfiguration.__del__ removes;
     # at interpreter exit that comes too late (shutdown) or never (worker processes end with os._exit).

@@ -1,0 +1,160 @@
+"""Shared fixtures: the sample built once, a small five-unit folder, and the golden-file option.
+
+Building the 40-unit sample (DOCX and PDF of every report) is the slowest thing the suite does, so it
+is done once per session (`sample_build`) and every test that only reads its outputs shares it. The
+fixture records the hash of every output it wrote and checks them again at the end of the session: a
+test that changes a shared output fails there, by name of the file. A test that must change outputs
+or build with other options uses the five-unit folders (`small_folder`, `small_bad_folder`) and its own
+`tmp_path`.
+
+Golden files are rewritten with `pytest --update-golden` (or the older `UPDATE_GOLDEN=1`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from reports.pipeline import BuildResult, build
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "mau"
+NAM = 2026
+
+# Five units of the sample, reaching every reader path the build needs: unit workbooks (STC, VNPT,
+# TCT) and rows of the combined ';' CSV (BDT, SNV). BDT is the first CSV row: `small_bad_folder`
+# breaks it; STC is the unit `small_bad_folder` leaves out.
+SMALL_UNITS = ("STC", "BDT", "TCT", "SNV", "VNPT")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files (tests/golden/, tests/data/bad-expected.txt) from this run's output",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden")) or os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+Golden = Callable[[Path, str], None]
+
+
+@pytest.fixture(scope="session")
+def golden(update_golden: bool) -> Golden:
+    """`golden(path, actual)`: assert the file says exactly `actual`; with --update-golden, write it.
+
+    A missing file is written and the test fails, so a new golden file is always read before it is
+    committed.
+    """
+
+    def compare(path: Path, actual: str) -> None:
+        if update_golden or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            if not update_golden:
+                pytest.fail(f"golden file {path} was missing and has been written; read it and commit it")
+        expected = path.read_text(encoding="utf-8")
+        if actual != expected:
+            diff = difflib.unified_diff(expected.splitlines(), actual.splitlines(), "golden", "now", lineterm="", n=1)
+            shown = "\n".join(list(diff)[:40])
+            pytest.fail(f"{path.name} differs (pytest --update-golden rewrites it if intended):\n{shown}")
+
+    return compare
+
+
+class Built(NamedTuple):
+    """A finished build: what `build` returned and the year folder it wrote (out/<nam>)."""
+
+    result: BuildResult
+    root: Path
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """data/mau built once, DOCX and PDF; read it, never change it (checked at the end of the session)."""
+    out = tmp_path_factory.mktemp("sample-out")
+    built = Built(build(SAMPLE, out, jobs=2), out / str(NAM))
+    assert built.result.built, built.result.refused_reason
+    before = _hashes(built.root)
+    yield built
+    after = _hashes(built.root)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"a test changed the shared sample build (use its own copy): {changed}"
+
+
+def _keep_rows(path: Path, codes: Iterable[str], sep: str) -> None:
+    """Keep the header line and the lines whose first field is one of `codes` (BOM and encoding kept)."""
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    wanted = set(codes)
+    kept = [lines[0]] + [line for line in lines[1:] if line.split(sep, 1)[0] in wanted]
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + ("\n".join(kept) + "\n").encode("utf-8"))
+
+
+def make_small_folder(target: Path, units: Iterable[str] = SMALL_UNITS) -> Path:
+    """A copy of data/mau reduced to `units`, last year included: a clean folder that builds in seconds."""
+    codes = tuple(units)
+    for folder in (target, target / "nam-truoc"):
+        folder.mkdir(parents=True)
+        (folder / "nop").mkdir()
+    for rel in ("bao-cao.toml", "don-vi.csv", "nam-truoc/bao-cao.toml", "nam-truoc/don-vi.csv"):
+        shutil.copyfile(SAMPLE / rel, target / rel)
+        if rel.endswith(".csv"):
+            _keep_rows(target / rel, codes, ",")
+    for rel in (f"nop/tong-hop-so-lieu-{NAM}.csv", f"nam-truoc/nop/tong-hop-so-lieu-{NAM - 1}.csv"):
+        shutil.copyfile(SAMPLE / rel, target / rel)
+        _keep_rows(target / rel, codes, ";")
+    for code in codes:
+        workbook = SAMPLE / "nop" / f"{code}-bieu-so-lieu-{NAM}.xlsx"
+        if workbook.exists():
+            shutil.copyfile(workbook, target / "nop" / workbook.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def small_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five clean units of the sample (read only: copy it with shutil.copytree to change it)."""
+    return make_small_folder(tmp_path_factory.mktemp("small") / "bo-du-lieu")
+
+
+def csv_first_unit(folder: Path) -> str:
+    """The unit of the first data row of the folder's combined CSV."""
+    lines = (folder / "nop" / f"tong-hop-so-lieu-{NAM}.csv").read_text(encoding="utf-8-sig").splitlines()
+    return lines[1].split(";")[0]
+
+
+@pytest.fixture(scope="session")
+def small_bad_folder(small_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`small_folder` with the first CSV unit's dv_nu typed as "12 đv" (an error) and STC not submitted."""
+    folder = tmp_path_factory.mktemp("small-bad") / "bo-du-lieu"
+    shutil.copytree(small_folder, folder)
+    csv_path = folder / "nop" / f"tong-hop-so-lieu-{NAM}.csv"
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    row = lines[1].split(";")
+    row[header.index("dv_nu")] = "12 đv"
+    lines[1] = ";".join(row)
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    (folder / "nop" / f"STC-bieu-so-lieu-{NAM}.xlsx").unlink()
+    return folder
