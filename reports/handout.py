@@ -38,7 +38,8 @@ FRONT_PARTS = (
     ("bieu-do", "Biểu đồ"),
 )
 ANCHORS = ("chuong-trinh", "muc-luc", "chi-tieu", "bieu-do")  # the ids of the front matter's parts
-PART_OF_REPORT = re.compile(r"^(PHẦN THỨ (?:NHẤT|HAI|BA|TƯ|NĂM|SÁU))(?=\S)")
+# "Phần thứ nhất<br>KẾT QUẢ ..." reaches the outline without the line break: "Phần thứ nhấtKẾT QUẢ".
+PART_OF_REPORT = re.compile(r"^((?i:phần thứ) (?:NHẤT|HAI|BA|TƯ|NĂM|SÁU|nhất|hai|ba|tư|năm|sáu))(?=\S)")
 
 
 class HandoutError(UserError):

@@ -127,13 +127,14 @@ def test_every_contents_entry_is_the_page_where_its_part_starts(handout: tuple[B
         "Biểu đồ": "BIỂU ĐỒ",
         f"Báo cáo tổng kết công tác xây dựng Đảng năm {NAM}": "BÁO CÁO",
         "Tham luận": "Nội dung tham luận.",
-        f"PHẦN THỨ HAI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {NAM + 1}": "PHẦN THỨ HAI",
     }
+    part_two = next(title for title in contents if title.lower().startswith("phần thứ hai. "))
+    starts[part_two] = f"PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {NAM + 1}"
     assert set(starts) <= set(contents), contents
     for title, first_words in starts.items():
         page = contents[title]
         assert first_words in reader.pages[page - 1].extract_text(), title
-        if title not in ("Chương trình hội nghị", f"PHẦN THỨ HAI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {NAM + 1}"):
+        if title not in ("Chương trình hội nghị", part_two):
             assert first_words not in reader.pages[page - 2].extract_text(), f"{title} starts on a new page"
     # the page numbers printed on the pages run through the handout (the report's own are replaced)
     report = contents[f"Báo cáo tổng kết công tác xây dựng Đảng năm {NAM}"]
@@ -152,7 +153,8 @@ def test_bookmarks_for_every_part_and_the_report_headings(handout: tuple[BuildRe
         assert top[part] == contents[part]
     assert "Bìa" in top and "Mục lục" in top
     nested = [title for level, title, _ in outline if level > 1]
-    assert any(t.startswith("PHẦN THỨ NHẤT") for t in nested) and "I- ĐẶC ĐIỂM TÌNH HÌNH" in nested
+    assert any(t.lower().startswith("phần thứ nhất. ") for t in nested), nested
+    assert any("ĐẶC ĐIỂM TÌNH HÌNH" in t for t in nested), nested
 
 
 def test_charts_are_vector_with_their_numbers_as_text(handout: tuple[BuildResult, Path, Path]) -> None:
@@ -220,7 +222,8 @@ def test_docx_handout_opens_in_libreoffice(handout: tuple[BuildResult, Path, Pat
     command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
     subprocess.run([*command, "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=300)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO((tmp_path / "tai-lieu.pdf").read_bytes())).pages)
-    assert "TÀI LIỆU HỘI NGHỊ" in text and "Số đảng viên qua các năm" in text and "PHẦN THỨ NHẤT" in text
+    assert "TÀI LIỆU HỘI NGHỊ" in text and "Số đảng viên qua các năm" in text
+    assert "phần thứ nhất" in text.lower()
 
 
 def test_odd_page_option_starts_every_part_on_an_odd_page(tmp_path: Path) -> None:

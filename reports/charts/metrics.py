@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from reports.render.html import TEMPLATES_DIR
 
-FONT_FILES = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Bold.ttf"}
+FONT_FILES = {False: "BaoCaoSerif-Regular.ttf", True: "BaoCaoSerif-Bold.ttf"}
 
 
 @lru_cache(maxsize=2)

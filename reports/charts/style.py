@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FONT_FAMILY = "LiberationSerif BaoCao"  # the @font-face name in templates/style.css
+FONT_FAMILY = "BaoCao Serif"  # the @font-face name in templates/style.css
 FALLBACK_FAMILIES = "'Liberation Serif', 'Times New Roman', serif"
 WORD_FONT = "Times New Roman"
 INK = "#000000"
