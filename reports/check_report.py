@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports import indicators as ind
 from reports.intake import Intake
 from reports.problems import Problem, Severity, sort_key
+from reports.values import clean_xml_text
 
 STATUS_LABELS = {"hop_le": "Đã nộp, hợp lệ", "co_loi": "Đã nộp, có lỗi", "chua_nop": "Chưa nộp"}
 
@@ -173,7 +174,10 @@ def _fill(sheet: Worksheet, columns: Sequence[tuple[str, float]], rows: list[lis
         cell.fill = _HEADER_FILL
         cell.alignment = _WRAP
     for row in rows:
-        sheet.append(row)
+        values = [_safe(v) for v in row]
+        sheet.append(values)
+        if any(isinstance(v, str) and v.startswith("=") for v in values):
+            _as_text(sheet[sheet.max_row])
     for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     # Long texts wrap; the other cells keep Excel's defaults (styling every cell costs seconds at 600 units).
@@ -189,6 +193,19 @@ def _fill(sheet: Worksheet, columns: Sequence[tuple[str, float]], rows: list[lis
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _safe(value: Any) -> Any:
+    """Text without the characters an .xlsx cannot hold (openpyxl would refuse the whole file)."""
+    return clean_xml_text(value) if isinstance(value, str) else value
+
+
+def _as_text(row: Sequence[Any]) -> None:
+    """Every string is stored as text: openpyxl makes "=..." a formula, and a unit's name or code such as
+    =HYPERLINK(...) or =cmd|' /C calc'!A0 must never become a live formula in the clerk's Excel."""
+    for cell in row:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _shade_by_severity(sheet: Worksheet) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -55,7 +56,7 @@ class Intake:
         papers = self.folder / CONFERENCE_DIR  # the PDFs bound into the conference handout
         if papers.is_dir():
             files.extend(sorted(p for p in papers.iterdir() if p.suffix.lower() == ".pdf"))
-        return [f for f in files if f.is_file()]
+        return [f for f in files if f.is_file() and _utf8_name(f)]
 
     def status(self) -> dict[str, str]:
         """Each expected unit: "hop_le" (usable), "co_loi" (submitted, has errors) or "chua_nop"."""
@@ -84,6 +85,15 @@ class Intake:
         )
 
 
+def _utf8_name(path: Path) -> bool:
+    """A name the manifest (JSON, UTF-8) can record; others are still read and reported by name."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def load_folder(folder: Path) -> Intake:
     if not folder.exists():
         raise DataFolderError(f"Không tìm thấy thư mục dữ liệu {folder}.")
@@ -95,7 +105,7 @@ def load_folder(folder: Path) -> Intake:
         raise DataFolderError(
             f"Không tìm thấy thư mục {folder / SUBMISSIONS_DIR} (nơi đặt các biểu số liệu đơn vị nộp)."
         )
-    rules = RuleSettings(settings.nam, settings.kiem_tra.ty_le_xuat_sac_toi_da)
+    rules = RuleSettings(settings.nam, settings.kiem_tra.ty_le_xuat_sac_toi_da, settings.kiem_tra.so_luong_toi_da)
     with _in_background(load_last_year, folder / LAST_YEAR_DIR, rules) as last_year_result:
         read = read_submissions(folder)
     last_year, last_files, last_problems = last_year_result()
@@ -104,6 +114,7 @@ def load_folder(folder: Path) -> Intake:
     validation.problems.extend(_last_year_warning(message) for message in settings.chi_tieu.canh_bao)
     history, chain_files, chain_problems = load_history(folder / LAST_YEAR_DIR, rules, last_year)
     validation.problems.extend(chain_problems)
+    validation.problems.extend(_cleaned_unit_names(units))
     return Intake(folder, settings, units, read, validation, last_year, [*last_files, *chain_files], history)
 
 
@@ -126,7 +137,15 @@ def _in_background(
         return
     with ProcessPoolExecutor(max_workers=1) as pool:
         future = pool.submit(function, folder, rules)
-        yield future.result
+        yield lambda: _result_or_warning(future)
+
+
+def _result_or_warning(future: Future[LastYear]) -> LastYear:
+    """Last year's result; a reader process that died costs only the comparisons, with a warning."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None, [], [_last_year_warning("Không đọc được dữ liệu năm trước: tiến trình đọc bị dừng đột ngột.")]
 
 
 LastYear = tuple[pd.DataFrame | None, list[Path], list[Problem]]
@@ -140,7 +159,7 @@ def load_last_year(folder: Path, rules: RuleSettings) -> LastYear:
     """
     if not folder.is_dir():
         return None, [], []
-    previous = RuleSettings(rules.nam - 1, rules.max_excellent_pct)
+    previous = RuleSettings(rules.nam - 1, rules.max_excellent_pct, rules.max_count)
     try:
         read = read_submissions(folder)
         units = load_units(folder) if (folder / UNITS_FILE).is_file() else _units_from(read)
@@ -182,7 +201,7 @@ def load_history(
         if not folder.is_dir():
             break
         year = rules.nam - depth
-        frame, year_files, year_problems = load_last_year(folder, RuleSettings(year + 1, rules.max_excellent_pct))
+        frame, year_files, year_problems = load_last_year(folder, replace(rules, nam=year + 1))
         history[year] = trend_totals(frame)
         files.extend(year_files)
         problems.extend(year_problems)
@@ -199,6 +218,17 @@ def trend_totals(frame: pd.DataFrame | None) -> dict[str, int | None]:
         column = frame[code].dropna()
         totals[code] = int(column.sum()) if len(column) else None
     return totals
+
+
+def _cleaned_unit_names(units: pd.DataFrame) -> list[Problem]:
+    return [
+        warning(
+            "ky_tu_dieu_khien",
+            "Ô có ký tự điều khiển không hiển thị được (thường do dán từ Word); các ký tự này đã được bỏ đi.",
+            place=Place(UNITS_FILE, "", cell),
+        )
+        for cell in units.attrs.get("cleaned", [])
+    ]
 
 
 def _last_year_warning(message: str) -> Problem:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from reports.values import visible
+
 
 class Severity(Enum):
     ERROR = "lỗi"
@@ -53,15 +55,22 @@ class Problem:
 
 
 def error(rule: str, message: str, **kw: object) -> Problem:
-    return Problem(Severity.ERROR, rule, message, **kw)  # type: ignore[arg-type]
+    return _problem(Severity.ERROR, rule, message, kw)
 
 
 def warning(rule: str, message: str, **kw: object) -> Problem:
-    return Problem(Severity.WARNING, rule, message, **kw)  # type: ignore[arg-type]
+    return _problem(Severity.WARNING, rule, message, kw)
 
 
 def note(rule: str, message: str, **kw: object) -> Problem:
-    return Problem(Severity.NOTE, rule, message, **kw)  # type: ignore[arg-type]
+    return _problem(Severity.NOTE, rule, message, kw)
+
+
+def _problem(severity: Severity, rule: str, message: str, kw: dict[str, object]) -> Problem:
+    """Invisible characters are written out (⟨U+200B⟩) so that a wrong code does not look right."""
+    if "value" in kw:
+        kw["value"] = visible(str(kw["value"]))
+    return Problem(severity, rule, visible(message), **kw)  # type: ignore[arg-type]
 
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}

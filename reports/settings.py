@@ -22,6 +22,7 @@ optional tables, all with documented defaults:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import tomllib
 import unicodedata
@@ -32,6 +33,7 @@ from typing import Any
 
 from reports.errors import SettingsError
 from reports.indicators import target_subject
+from reports.values import clean_xml_text
 
 SETTINGS_FILE = "bao-cao.toml"
 
@@ -134,6 +136,8 @@ class ChiTieu:
 class KiemTra:
     # 21-HD/BTCTW (2019): "xuất sắc" at most 20 % of "tốt"; unconfirmed for later rules, so a warning.
     ty_le_xuat_sac_toi_da: float = 20.0
+    # A count above this is a typing error (an error naming the cell); far below 2^63.
+    so_luong_toi_da: int = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,30 @@ class Settings:
         return dt.date.today()
 
 
+# The sensible range of every numeric setting, (lowest, highest), both allowed. A value outside it is
+# an error naming the key: nan, inf, 1e308 or a negative margin would crash the build or give a PDF of
+# seventy unreadable pages. Margins and indents in mm, spacing in points, percentages 0-100.
+RANGES: dict[str, tuple[float, float]] = {
+    "chi_tieu_nam_sau.ket_nap": (0, 10_000_000),
+    "chi_tieu_nam_sau.tcd_htt_tro_len_pct": (0, 100),
+    "chi_tieu_nam_sau.dv_htt_tro_len_pct": (0, 100),
+    "kiem_tra.ty_le_xuat_sac_toi_da": (0, 100),
+    "kiem_tra.so_luong_toi_da": (1, 1_000_000_000),
+    "trinh_bay.le_tren_mm": (0, 50),
+    "trinh_bay.le_duoi_mm": (0, 50),
+    "trinh_bay.le_trai_mm": (0, 50),
+    "trinh_bay.le_phai_mm": (0, 50),
+    "trinh_bay.co_chu": (8, 28),
+    "trinh_bay.thut_dau_dong_mm": (0, 50),
+    "trinh_bay.gian_dong_pt": (0, 72),
+    "trinh_bay.cach_doan_pt": (0, 72),
+    "trinh_bay.so_le_thap_phan": (0, 4),
+    "trinh_bay.trich_dan_toi_da": (0, 1000),
+}
+# `nam` from this many years before today to next year; `ngay` from the year before `nam` to two after.
+YEARS_BACK = 30
+DATE_YEARS = (-1, 2)
+
 _TABLES: dict[str, type] = {
     "co_quan": CoQuan,
     "van_ban": VanBan,
@@ -231,8 +259,13 @@ def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
         if key not in known:
             problems.append(f"khóa không hợp lệ '{key}' (các khóa được dùng: {', '.join(sorted(known))})")
     nam = raw.get("nam")
-    if not isinstance(nam, int) or isinstance(nam, bool) or not 1930 <= nam <= 2200:
+    this_year = dt.date.today().year
+    if not isinstance(nam, int) or isinstance(nam, bool):
         problems.append("thiếu 'nam' (năm báo cáo) hoặc 'nam' không phải là một năm, ví dụ: nam = 2024")
+    elif not this_year - YEARS_BACK <= nam <= this_year + 1:
+        problems.append(
+            f"khóa 'nam' = {nam} không phải năm báo cáo hợp lý (từ {this_year - YEARS_BACK} đến {this_year + 1})"
+        )
     if "co_quan" not in raw:
         problems.append("thiếu bảng [co_quan] (cap_tren, ten, ky_hieu, dia_danh)")
     tables: dict[str, Any] = {}
@@ -261,12 +294,23 @@ def _build(raw: Mapping[str, Any], problems: list[str]) -> Settings | None:
             f"'van_ban.ngay_so_lieu' ({van_ban.ngay_so_lieu:%d/%m/%Y}) không được sau ngày của báo cáo "
             f"'van_ban.ngay' ({van_ban.ngay:%d/%m/%Y})"
         )
+    van_ban = tables.get("van_ban")
+    if isinstance(nam, int) and van_ban is not None and van_ban.ngay is not None:
+        low, high = nam + DATE_YEARS[0], nam + DATE_YEARS[1]
+        if not low <= van_ban.ngay.year <= high:
+            problems.append(
+                f"khóa 'van_ban.ngay' = {van_ban.ngay.isoformat()} không hợp lý với năm báo cáo {nam} (năm của "
+                f"ngày phải từ {low} đến {high})"
+            )
     if problems:
         return None
     return Settings(nam=nam, **tables)  # type: ignore[arg-type]
 
 
 # --- targets ----------------------------------------------------------------------------------
+
+
+TARGET_MAX = 10_000_000  # no committee admits or counts more; larger is a typo
 
 
 def _targets(name: str, raw: Mapping[str, Any], problems: list[str]) -> tuple[tuple[str, float], ...]:
@@ -284,8 +328,10 @@ def _targets(name: str, raw: Mapping[str, Any], problems: list[str]) -> tuple[tu
                 f"khóa không hợp lệ '{where}' (chỉ tiêu là ket_nap, tcd_htt_tro_len_pct, dv_htt_tro_len_pct, "
                 "một mã chỉ tiêu số, hoặc tên một tỷ lệ kèm đuôi _pct; xem docs/du-lieu.md)"
             )
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
             problems.append(f"khóa '{where}' phải là một số không âm")
+        elif value > TARGET_MAX:
+            problems.append(f"khóa '{where}' = {value} quá lớn cho một chỉ tiêu (tối đa {TARGET_MAX:,})")
         elif key.endswith("_pct") and value > 100:
             problems.append(f"khóa '{where}' là tỷ lệ phần trăm, không được lớn hơn 100")
         elif value:
@@ -372,7 +418,7 @@ def _convert(key: str, annotation: Any, value: Any, problems: list[str]) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             problems.append(f"khóa '{key}' phải là một số")
             return None
-        return int(value) if kind == "int" else float(value)
+        return _in_range(key, int(value) if kind == "int" and float(value).is_integer() else value, kind, problems)
     if kind == "str":
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)
@@ -383,5 +429,21 @@ def _convert(key: str, annotation: Any, value: Any, problems: list[str]) -> Any:
     return value
 
 
+def _in_range(key: str, value: float, kind: str, problems: list[str]) -> Any:
+    """A number within its range (RANGES); else None and a problem naming the key."""
+    if not math.isfinite(value):
+        problems.append(f"khóa '{key}' = {value} không phải là một số hữu hạn")
+        return None
+    if kind == "int" and not float(value).is_integer():
+        problems.append(f"khóa '{key}' phải là một số nguyên (nhận được {value})")
+        return None
+    low, high = RANGES.get(key, (0, 1e9))
+    if not low <= value <= high:
+        problems.append(f"khóa '{key}' = {value:g} nằm ngoài khoảng cho phép ({low:g} đến {high:g})")
+        return None
+    return int(value) if kind == "int" else float(value)
+
+
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """Text as written, NFC, without the characters XML cannot hold (Word's line and page breaks)."""
+    return clean_xml_text(unicodedata.normalize("NFC", text))

@@ -16,6 +16,8 @@ below a table are all normal in real files and are read without complaint.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +25,13 @@ from typing import Any
 
 import pandas as pd
 
+from reports import indicators as ind
 from reports.problems import Place, Problem, error, warning
 from reports.tables import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
     WORKBOOK_SUFFIXES,
+    CsvTable,
     Grid,
     Sheet,
     UnreadableFile,
@@ -36,7 +40,7 @@ from reports.tables import (
     read_workbook,
 )
 from reports.units import CODE_RE
-from reports.values import clean_code, is_blank, parse_count, show
+from reports.values import clean_code, clean_xml_text, is_blank, parse_count, show, visible
 
 SUBMISSIONS_DIR = "nop"
 SOLIEU = "SoLieu"
@@ -94,23 +98,82 @@ def read_submissions(folder: Path) -> ReadResult:
     """Read every spreadsheet under `<folder>/nop/` (sub-folders included, in name order)."""
     root = folder / SUBMISSIONS_DIR
     reader = _Reader(folder)
-    files = sorted(submission_files(root)) if root.is_dir() else []
+    found = list_submissions(root) if root.is_dir() else Listing([], [])
+    for path, reason in found.refused:
+        reader.problems.append(error("tep_khong_doc_duoc", reason, place=Place(reader.rel(path))))
+    files = sorted(found.files)
     for path in files:
         reader.read_file(path)
     return ReadResult(reader.submissions, reader.problems, files)
 
 
 # Files Windows puts in any folder by itself (thumbnail cache, folder settings): never a submission.
+CLEANED_SHOWN = 10  # cells named one by one in the warnings about removed characters
 SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 
 
+@dataclass
+class Listing:
+    files: list[Path]
+    refused: list[tuple[Path, str]]  # what is under nop/ but cannot be read, with the Vietnamese reason
+
+
 def submission_files(root: Path) -> Iterator[Path]:
+    """Files under nop/ that are read (see `list_submissions`)."""
+    yield from list_submissions(root).files
+
+
+def list_submissions(root: Path) -> Listing:
     """Files under nop/, without hidden files and folders, Office lock files ("~$Book.xlsx") and the
-    files Windows adds by itself (Thumbs.db, desktop.ini)."""
-    for path in root.rglob("*"):
-        hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-        if path.is_file() and not hidden and not path.name.startswith("~$") and path.name.lower() not in SYSTEM_FILES:
-            yield path
+    files Windows adds by itself (Thumbs.db, desktop.ini). A folder that cannot be opened, a link that
+    leads out of the data folder, and anything that is not a plain file (a FIFO, a device) are refused
+    with a reason, never skipped in silence: each may hide a unit's submission."""
+    listing = Listing([], [])
+    base = root.parent.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        listing.refused.append(
+            (where, f"Không mở được thư mục ({exc.strerror or exc}); các tệp trong đó chưa được đọc.")
+        )
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in list(dirnames):
+            if (here / d).is_symlink():
+                dirnames.remove(d)
+                filenames.append(d)  # a link to a folder: checked below like any other link
+        for name in sorted(filenames):
+            if name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES:
+                continue
+            path = here / name
+            reason = _refusal(path, base)
+            if reason:
+                listing.refused.append((path, reason))
+            else:
+                listing.files.append(path)
+    return listing
+
+
+def _refusal(path: Path, base: Path) -> str:
+    """Why `path` is not read, or "" when it is a plain file inside the data folder."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(base):
+                return (
+                    "Tệp là đường dẫn tắt (liên kết) trỏ ra ngoài thư mục dữ liệu nên không được đọc; hãy chép "
+                    "tệp thật vào nop/."
+                )
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as exc:
+        return f"Không mở được tệp ({getattr(exc, 'strerror', None) or exc})."
+    if stat.S_ISDIR(mode):
+        return "Liên kết tới một thư mục nên không được đọc; hãy chép các tệp thật vào nop/."
+    if not stat.S_ISREG(mode):
+        return "Không phải là một tệp thông thường (ống dẫn, thiết bị ...) nên không được đọc."
+    return ""
 
 
 class _Reader:
@@ -120,10 +183,12 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def rel(self, path: Path) -> str:
+        """The path for messages; a name that is not UTF-8 is shown with \ufffd, never a crash."""
         try:
-            return path.relative_to(self.folder).as_posix()
+            name = path.relative_to(self.folder).as_posix()
         except ValueError:
-            return str(path)
+            name = str(path)
+        return visible(clean_xml_text(name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")))
 
     def read_file(self, path: Path) -> None:
         name = self.rel(path)
@@ -141,11 +206,54 @@ class _Reader:
         try:
             if suffix in CSV_SUFFIXES:
                 table = read_csv(path)
-                self._combined(name, "", table.rows, [f"dòng {n}" for n in table.lines])
+                labels = [f"dòng {n}" for n in table.lines]
+                self._cleaned(name, "", [f"{labels[r]}, cột {c + 1}" for r, c in table.cleaned])
+                self._spans(name, table)
+                self._combined(name, "", table.rows, labels)
             elif suffix in WORKBOOK_SUFFIXES:
-                self._workbook(name, read_workbook(path))
+                sheets = read_workbook(path)
+                for sheet in sheets:
+                    self._cleaned(name, sheet.name, [cell_name(r, c) for r, c in sheet.cleaned])
+                self._workbook(name, sheets)
         except UnreadableFile as exc:
             self.problems.append(error("tep_khong_doc_duoc", f"Không đọc được tệp: {exc.reason}.", place=Place(name)))
+
+    def _cleaned(self, name: str, sheet: str, cells: list[str]) -> None:
+        """Characters Word pastes (line and page breaks, NUL ...) were removed: say where."""
+        for cell in cells[:CLEANED_SHOWN]:
+            self.problems.append(
+                warning(
+                    "ky_tu_dieu_khien",
+                    "Ô có ký tự điều khiển không hiển thị được (thường do dán từ Word: ngắt dòng, ngắt trang, "
+                    "ký tự rỗng); các ký tự này đã được bỏ đi khi đọc. Kiểm tra lại nội dung ô.",
+                    place=Place(name, sheet, cell),
+                )
+            )
+        if len(cells) > CLEANED_SHOWN:
+            self.problems.append(
+                warning(
+                    "ky_tu_dieu_khien",
+                    f"Còn {len(cells) - CLEANED_SHOWN} ô khác cũng có ký tự điều khiển đã được bỏ đi.",
+                    place=Place(name, sheet),
+                )
+            )
+
+    def _spans(self, name: str, table: CsvTable) -> None:
+        """A stray quote swallowing rows (or a figure with a line break): an error naming the line."""
+        found = find_header(table.rows, "ma_don_vi")
+        header = [] if isinstance(found, str) else [clean_code(v).lower() for v in table.rows[found[0]]]
+        for index, last in table.spans.items():
+            if swallowed_rows(table.rows[index], header, table.delimiter):
+                first = table.lines[index]
+                self.problems.append(
+                    error(
+                        "csv_dong_bi_gop",
+                        f'Từ dòng {first} đến dòng {last} bị đọc thành một dòng vì có dấu ngoặc kép (") mở mà '
+                        "không đóng đúng chỗ; số liệu các dòng trong khoảng đó bị mất. Hãy sửa hoặc bỏ dấu ngoặc "
+                        "kép thừa.",
+                        place=Place(name, "", f"dòng {first}"),
+                    )
+                )
 
     # --- (a) unit workbooks --------------------------------------------------------------------
 
@@ -155,8 +263,9 @@ class _Reader:
         if solieu is None:
             if not sheets:
                 raise UnreadableFile("bảng tính không có trang nào")
-            first = sheets[0]
-            self._combined(name, first.name, first.grid, None)
+            tables = [s for s in sheets if not isinstance(find_header(s.grid, "ma_don_vi"), str)]
+            for sheet in tables or sheets[:1]:  # every sheet with a ma_don_vi header (extends contract 4b)
+                self._combined(name, sheet.name, sheet.grid, None)
             return
         thongtin = by_name.get(THONGTIN.casefold())
         if thongtin is None:
@@ -262,7 +371,8 @@ class _Reader:
             def place(col: int, r: int = r) -> Place:
                 if row_names is None:
                     return Place(name, sheet, cell_name(r, col))
-                return Place(name, "", f"{row_names[r]}, cột {header[col] or col + 1}")
+                label = header[col] if col < len(header) and header[col] else col + 1
+                return Place(name, "", f"{row_names[r]}, cột {label}")
 
             unit = clean_code(_at(grid, r, unit_col))
             if _label_row(unit, [v for c, v in enumerate(line) if c != unit_col]):
@@ -277,6 +387,17 @@ class _Reader:
                     )
                 )
                 continue
+            if row_names is not None and len(line) > len(header) and any(not is_blank(v) for v in line[len(header) :]):
+                self.problems.append(
+                    error(
+                        "csv_thua_o",
+                        f"{row_names[r].capitalize()} có {len(line)} ô, nhiều hơn {len(header)} cột của dòng tiêu đề "
+                        "(thường do dấu phân cách thừa hoặc số có dấu phẩy không đặt trong ngoặc kép); số liệu của "
+                        "dòng này có thể bị lệch cột.",
+                        unit=unit,
+                        place=place(len(header)),
+                    )
+                )
             values, info = [], {}
             for col, code in enumerate(header):
                 if col == unit_col or not code:
@@ -348,6 +469,21 @@ def find_header(grid: Grid, key: str, *others: str) -> tuple[int, dict[str, int]
                 return f"dòng tiêu đề (dòng {r + 1}) có ô {key} nhưng thiếu ô {', '.join(missing)}"
             return r, cells
     return f"không có dòng tiêu đề chứa ô {key}"
+
+
+def swallowed_rows(row: Sequence[str], header: Sequence[str], delimiter: str) -> bool:
+    """A record over several lines that is not a narrative with line breaks: a cell holding a line break
+    is in a column that takes a code or a figure, or a line inside a cell looks like a row of the table."""
+    text_columns = {*INFO_COLUMNS, *ind.TEXT_CODES}
+    row_like = max(1, (len(header) - 1) // 2)
+    for col, cell in enumerate(row):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        if col >= len(header) or header[col] not in text_columns:
+            return True
+        if any(line.count(delimiter) >= row_like for line in cell.splitlines()[1:]):
+            return True
+    return False
 
 
 def _label_row(unit: str, others: Sequence[Any]) -> bool:

@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-from reports.values import UNCALCULATED, ExcelError
+from reports.sheetscan import TooLarge, WorkbookScan, scan_workbook
+from reports.sheetscan import sheet_members as sheet_members
+from reports.values import UNCALCULATED, ExcelError, clean_xml_text, has_invalid_xml, visible
 
 Grid = list[list[Any]]
 
@@ -39,13 +39,6 @@ SPREADSHEET_SUFFIXES = WORKBOOK_SUFFIXES + CSV_SUFFIXES
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# A non-empty cell element (self-closing <c .../> cells are empty and skipped).
-_CELL_RE = re.compile(r"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.S)
-_REF_RE = re.compile(r'\br="([A-Z]+)([0-9]+)"')
-_VALUE_RE = re.compile(r"<v>([^<]*)</v>")
 
 
 class UnreadableFile(Exception):
@@ -60,6 +53,7 @@ class UnreadableFile(Exception):
 class Sheet:
     name: str
     grid: Grid
+    cleaned: list[tuple[int, int]] = field(default_factory=list)  # cells whose XML-invalid characters were removed
 
 
 @lru_cache(maxsize=1024)
@@ -86,11 +80,30 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
-def _nfc_cell(value: Any) -> Any:
-    # The hot loop of reading: most cells are numbers, blanks or ASCII codes, which stay as they are.
-    if value.__class__ is str and not value.isascii():
-        return unicodedata.normalize("NFC", value)
-    return value
+def _clean_grid(rows: list[list[Any]]) -> tuple[Grid, list[tuple[int, int]]]:
+    """Text in NFC and without XML-invalid characters; the (row, col) of each cell that had some.
+
+    The hot loop of reading: most cells are numbers, blanks or printable text, which cost one or two
+    C-level tests; the positions are looked for only in the rare sheet that had such a character.
+    """
+    dirty: list[bool] = []
+
+    def cell(value: Any) -> Any:
+        if value.__class__ is str:
+            if not value.isascii():
+                value = unicodedata.normalize("NFC", value)
+            if not value.isprintable() and has_invalid_xml(value):
+                dirty.append(True)
+                return clean_xml_text(value)
+        return value
+
+    grid = [[cell(v) for v in row] for row in rows]
+    if not dirty:
+        return grid, []
+    cleaned = [
+        (r, c) for r, row in enumerate(rows) for c, v in enumerate(row) if v.__class__ is str and has_invalid_xml(v)
+    ]
+    return grid, cleaned
 
 
 def nfc(value: Any) -> Any:
@@ -102,64 +115,154 @@ def nfc(value: Any) -> Any:
 
 # --- workbooks ------------------------------------------------------------------------------------
 
+# A file larger than this is not a unit's form (a 10.000-unit combined table is a few MB).
+MAX_FILE_BYTES = 200 << 20
+
 
 def read_workbook(path: Path) -> list[Sheet]:
-    """Every sheet of a workbook as a grid from A1, error cells restored as `ExcelError`."""
-    head = _head(path)
-    if head.startswith(_OLE_MAGIC) and path.suffix.lower() in OPEN_XML_SUFFIXES:
-        raise UnreadableFile(_ole_reason(path))
-    from python_calamine import CalamineError, CalamineWorkbook
+    """Every sheet of a workbook as a grid from A1, error cells restored as `ExcelError`.
 
+    An Open XML workbook is measured first (reports.sheetscan) and refused when no form can be that
+    large; when the measure is clear it is read here, else (and always for .xls, .xlsb, .ods, which
+    cannot be measured cheaply) in a worker process, so that a reader that aborts costs only this file.
+    """
+    head = _head(path)
+    _refuse_by_content(path, head)
+    suffix = path.suffix.lower()
+    scan = None
+    if suffix in OPEN_XML_SUFFIXES and head.startswith(_ZIP_MAGIC):
+        scan = _measure(path)
+        if scan is not None and not scan.uncertain:
+            return _finish(read_grids(path, scan.errors()))
+    from reports.isolated import read_isolated
+
+    return _finish(read_isolated(path, scan.errors() if scan is not None else None))
+
+
+def _finish(grids: list[tuple[str, Grid, list[tuple[int, int]]]]) -> list[Sheet]:
+    return [Sheet(clean_xml_text(nfc(name)), grid, cleaned) for name, grid, cleaned in grids]
+
+
+def _measure(path: Path) -> WorkbookScan | None:
+    """The cheap measure of an Open XML workbook; None when the zip itself is broken (calamine says why)."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        with zipfile.ZipFile(path) as archive:
+            return scan_workbook(archive)
+    except TooLarge as exc:
+        raise UnreadableFile(f"tệp quá lớn so với một biểu số liệu: {exc.reason}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, RuntimeError):
+        return None
+
+
+def read_grids(
+    path: Path, errors: dict[str, dict[tuple[int, int], str]] | None = None
+) -> list[tuple[str, Grid, list[tuple[int, int]]]]:
+    """Read with python-calamine; `errors` are the special cells to put back (None: find them here).
+
+    Called in this process for a measured workbook, and in the worker process for the others.
+    """
+    from python_calamine import CalamineError
+
+    head = _head(path)
+    try:
+        workbook = _open_calamine(path)
     except CalamineError as exc:
         raise UnreadableFile(_calamine_reason(path, head, exc)) from None
     try:
         names = [meta.name for meta in workbook.sheets_metadata]
-        errors = _error_cells(path, names) if path.suffix.lower() in OPEN_XML_SUFFIXES else {}
-        sheets = []
+        if errors is None:
+            errors = _other_format_errors(path, names)
+        grids = []
         for name in names:
             try:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except CalamineError as exc:
                 raise UnreadableFile(f"không đọc được trang '{name}' ({exc})") from None
-            grid = [[_nfc_cell(v) for v in row] for row in rows]
+            grid, cleaned = _clean_grid(rows)
             for (r, c), code in errors.get(name, {}).items():
                 if code != UNCALCULATED or _blank_at(grid, r, c):
                     _put(grid, r, c, ExcelError(code))
-            sheets.append(Sheet(nfc(name), grid))
-        return sheets
+            grids.append((name, grid, cleaned))
+        return grids
     finally:
         workbook.close()
+
+
+def _open_calamine(path: Path) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (unzipped from a Windows archive)
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    return CalamineWorkbook.from_path(name)
+
+
+def _other_format_errors(path: Path, names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    from reports.oldformats import ods_errors, xls_errors
+
+    suffix = path.suffix.lower()
+    if suffix == ".ods":
+        return ods_errors(path)
+    if suffix == ".xls":
+        return xls_errors(path)
+    return {}  # Open XML: measured (and its error cells found) before reading; .xlsb: not restored
 
 
 def _head(path: Path) -> bytes:
     try:
         with path.open("rb") as fh:
-            return fh.read(8)
+            return fh.read(512)
     except OSError as exc:
         raise UnreadableFile(f"không mở được tệp ({exc.strerror or exc})") from None
 
 
-def _ole_reason(path: Path) -> str:
-    """An .xlsx that is an OLE compound file: encrypted (password) or an old .xls renamed."""
+def _refuse_by_content(path: Path, head: bytes) -> None:
+    """What the first bytes and the size already tell: empty, too large, a web page, encrypted."""
+    if not head:
+        raise UnreadableFile("tệp rỗng (0 byte)")
     try:
-        encrypted = b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in path.read_bytes()
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFile(f"không mở được tệp ({exc.strerror or exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(f"tệp lớn {size >> 20} MB, vượt giới hạn {MAX_FILE_BYTES >> 20} MB của một biểu số liệu")
+    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00").lower()
+    if text.startswith((b"<", b"mime-version")):
+        kind = "bảng tính dạng XML 2003" if b"<?xml" in text[:10] and b"<html" not in text else "trang web (HTML)"
+        raise UnreadableFile(
+            f"tệp thực chất là {kind} mang đuôi {path.suffix}, không phải bảng tính Excel; hãy mở tệp bằng "
+            "Excel rồi chọn Lưu thành > 'Sổ làm việc Excel (.xlsx)'"
+        )
+    if head.startswith(_OLE_MAGIC):
+        if _encrypted_ole(path):
+            raise UnreadableFile("tệp được đặt mật khẩu (mã hóa); hãy gỡ mật khẩu trong Excel rồi lưu lại")
+        if path.suffix.lower() in OPEN_XML_SUFFIXES:
+            raise UnreadableFile(
+                "tệp thực chất là định dạng Excel cũ (.xls) bị đổi đuôi; hãy mở bằng Excel và lưu lại thành .xlsx"
+            )
+
+
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _encrypted_ole(path: Path) -> bool:
+    """An OLE file holding an `EncryptedPackage` stream: an Excel 2007+ workbook with a password."""
+    try:
+        with path.open("rb") as fh:
+            return _ENCRYPTED_PACKAGE in fh.read(MAX_FILE_BYTES)
     except OSError:
-        encrypted = False
-    if encrypted:
-        return "tệp được đặt mật khẩu (mã hóa); hãy gỡ mật khẩu trong Excel rồi lưu lại"
-    return "tệp thực chất là định dạng Excel cũ (.xls) bị đổi đuôi; hãy mở bằng Excel và lưu lại thành .xlsx"
+        return False
 
 
 def _calamine_reason(path: Path, head: bytes, exc: Exception) -> str:
-    if not head:
-        return "tệp rỗng (0 byte)"
     if path.suffix.lower() in OPEN_XML_SUFFIXES and not head.startswith(_ZIP_MAGIC):
         return "tệp không phải là bảng tính Excel (nội dung không đúng định dạng .xlsx)"
-    if type(exc).__name__ == "PasswordError":
+    if type(exc).__name__ == "PasswordError" or "password" in str(exc).lower():
         return "tệp được đặt mật khẩu (mã hóa); hãy gỡ mật khẩu trong Excel rồi lưu lại"
-    return f"tệp bị hỏng, không đọc được ({exc})"
+    return f"tệp bị hỏng, không đọc được ({visible(str(exc))[:300]})"
 
 
 def _blank_at(grid: Grid, row: int, col: int) -> bool:
@@ -176,73 +279,30 @@ def _put(grid: Grid, row: int, col: int, value: Any) -> None:
     line[col] = value
 
 
-def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG}Relationship")}
-    members = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-        members[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return members
-
-
-def _error_cells(path: Path, sheets: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """{sheet: {(row, col): "#REF!"}} for the cells calamine would read as blank but are not.
-
-    Two kinds: cells Excel saved as errors (t="e"), and formulas saved without a computed value (files
-    written by programs other than Excel), marked `UNCALCULATED`. On a workbook with neither (the usual
-    case) this is a substring test per sheet: almost free.
-    """
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = set(archive.namelist())
-            worksheets = [m for m in members if m.startswith("xl/worksheets/") and m.endswith(".xml")]
-            texts = {m: archive.read(m) for m in worksheets}
-            if not any(b't="e"' in xml or b"<f" in xml for xml in texts.values()):
-                return {}  # no error cell and no formula anywhere: no need to map sheet names
-            for name, member in sheet_members(archive).items():
-                if name in sheets and member in members:
-                    xml = (texts.get(member) or archive.read(member)).decode("utf-8", errors="replace")
-                    found[name] = _special_cells(xml)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
-        return {}
-    return found
-
-
-def _special_cells(xml: str) -> dict[tuple[int, int], str]:
-    cells: dict[tuple[int, int], str] = {}
-    if 't="e"' not in xml and "<f" not in xml:
-        return cells
-    for attrs, body in _CELL_RE.findall(xml):
-        ref = _REF_RE.search(attrs)
-        if not ref:
-            continue
-        key = (int(ref.group(2)) - 1, column_index(ref.group(1)))
-        if 't="e"' in attrs:
-            value = _VALUE_RE.search(body)
-            cells[key] = value.group(1) if value else "#ERROR"
-        elif "<f" in body and "<v" not in body:
-            cells[key] = UNCALCULATED
-    return cells
-
-
 # --- CSV ------------------------------------------------------------------------------------------
 
 
 @dataclass
 class CsvTable:
-    """CSV rows with the physical line number (1-based) each row starts on."""
+    """CSV rows with the physical line number (1-based) each row starts on.
+
+    `spans`: rows (by index) whose record runs over several physical lines, with the last line: a
+    quoted cell holding line breaks, or a stray quote that swallowed the rows after it. `cleaned`:
+    (row index, column) of the cells whose XML-invalid characters (a NUL ...) were removed.
+    """
 
     rows: list[list[str]]
     lines: list[int]
     delimiter: str
+    spans: dict[int, int] = field(default_factory=dict)
+    cleaned: list[tuple[int, int]] = field(default_factory=list)
 
 
 def read_csv(path: Path) -> CsvTable:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(f"tệp lớn {size >> 20} MB, vượt giới hạn {MAX_FILE_BYTES >> 20} MB")
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"không mở được tệp ({exc.strerror or exc})") from None
@@ -259,17 +319,24 @@ def read_csv(path: Path) -> CsvTable:
     text = unicodedata.normalize("NFC", text)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    lines: list[int] = []
+    table = CsvTable([], [], delimiter)
     start = 1
     try:
         for row in reader:
-            rows.append(row)
-            lines.append(start)
+            index = len(table.rows)
+            if reader.line_num > start:
+                table.spans[index] = reader.line_num
+            if any(has_invalid_xml(cell) for cell in row):
+                for c, cell in enumerate(row):
+                    if has_invalid_xml(cell):
+                        row[c] = clean_xml_text(cell)
+                        table.cleaned.append((index, c))
+            table.rows.append(row)
+            table.lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise UnreadableFile(f"tệp CSV sai cấu trúc ở dòng {reader.line_num} ({exc})") from None
-    return CsvTable(rows, lines, delimiter)
+    return table
 
 
 def sniff_delimiter(text: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from reports.errors import DataFolderError
 from reports.indicators import LEVEL_LABELS, LEVELS, UNIT_TYPES
 from reports.tables import UnreadableFile, read_csv
+from reports.values import visible
 
 UNITS_FILE = "don-vi.csv"
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
@@ -53,13 +54,22 @@ def load_units(folder: Path) -> pd.DataFrame:
             f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})."
         )
     records, problems = _records(table.rows[1:], table.lines[1:], header)
+    for index, last in table.spans.items():
+        if any("\n" in cell or "\r" in cell for cell in table.rows[index]):
+            problems.append(
+                f'dòng {table.lines[index]} đến dòng {last} bị đọc thành một dòng (dấu ngoặc kép (") mở mà không '
+                "đóng, hoặc ô có xuống dòng); hãy sửa dấu ngoặc kép"
+            )
     if not records and not problems:
         problems.append("danh sách không có đơn vị nào")
     if problems:
         detail = "\n".join(f"  - {p}" for p in problems)
         raise DataFolderError(f"Danh sách đơn vị {path} có lỗi:\n{detail}")
     frame = pd.DataFrame.from_records(records, columns=["ma_don_vi", "ten_don_vi", "loai", "nhom", "xep_loai", "dong"])
-    return frame.set_index("ma_don_vi")
+    frame = frame.set_index("ma_don_vi")
+    # Cells whose control characters (pasted from Word) were removed: intake warns about each.
+    frame.attrs["cleaned"] = [f"dòng {table.lines[r]}, cột {c + 1}" for r, c in table.cleaned]
+    return frame
 
 
 def _records(rows: list[list[str]], lines: list[int], header: list[str]) -> tuple[list[tuple], list[str]]:
@@ -79,7 +89,7 @@ def _records(rows: list[list[str]], lines: list[int], header: list[str]) -> tupl
         where = f"dòng {line}"
         if not CODE_RE.match(code):
             problems.append(
-                f"{where}: mã đơn vị '{code}' không hợp lệ (1–20 ký tự gồm chữ không dấu, số, '_' hoặc '-')"
+                f"{where}: mã đơn vị '{visible(code)}' không hợp lệ (1–20 ký tự gồm chữ không dấu, số, '_' hoặc '-')"
             )
         elif code in seen:
             problems.append(f"{where}: mã đơn vị '{code}' trùng với dòng {seen[code]}")

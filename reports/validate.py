@@ -21,7 +21,7 @@ import pandas as pd
 from reports import indicators as ind
 from reports.problems import Place, Problem, error, note, warning
 from reports.submissions import ReadResult, Submission, Value
-from reports.values import ExcelError, parse_count, parse_text, show
+from reports.values import MAX_COUNT, ExcelError, parse_count, parse_text, show
 from reports.vietnamese import fmt_int, fmt_pct, pct
 
 
@@ -74,6 +74,7 @@ class Validation:
 class RuleSettings:
     nam: int
     max_excellent_pct: float = 20.0  # [kiem_tra].ty_le_xuat_sac_toi_da
+    max_count: int = MAX_COUNT  # [kiem_tra].so_luong_toi_da
 
 
 def validate(
@@ -94,7 +95,7 @@ def validate(
             problems.append(_unknown_unit(submission))
             continue
         parsed = Parsed(submission, code, kinds.get(code, ""), levels.get(code, ""))
-        problems += parse_values(parsed)
+        problems += parse_values(parsed, rules.max_count)
         by_unit.setdefault(code, []).append(parsed)
     used: dict[str, Parsed] = {}
     for code, parsed_list in by_unit.items():
@@ -168,7 +169,7 @@ def _unknown_unit(s: Submission) -> Problem:
 EXPECTED_COUNT = " Giá trị phải là số nguyên không âm."
 
 
-def parse_values(parsed: Parsed) -> list[Problem]:
+def parse_values(parsed: Parsed, ceiling: int = MAX_COUNT) -> list[Problem]:
     """Parse each value of a submission: counts, texts, unknown codes, the same code twice."""
     problems: list[Problem] = []
     unit = parsed.unit
@@ -208,7 +209,7 @@ def parse_values(parsed: Parsed) -> list[Problem]:
                     )
                 )
             continue
-        result = parse_count(value.raw)
+        result = parse_count(value.raw, ceiling)
         parsed.counts[value.code] = result.value
         if result.problem:
             parsed.invalid.add(value.code)

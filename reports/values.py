@@ -21,6 +21,10 @@ EXCEL_ERRORS = frozenset(
 _WHOLE = re.compile(r"^\d+$|^\d{1,3}(?:[.\u00a0\u202f ]\d{3})+$")
 
 
+# No count of a party organisation comes near this (a whole province has a few hundred thousand
+# members); a larger number is a typing error, and far below 2^63 so that no total can overflow.
+MAX_COUNT = 10_000_000
+
 # The code of an `ExcelError` for a formula saved without its result (a file not written by Excel).
 UNCALCULATED = "#CHƯA_TÍNH"
 
@@ -49,7 +53,16 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def parse_count(raw: object) -> Parsed:
+def parse_count(raw: object, ceiling: int = MAX_COUNT) -> Parsed:
+    """`raw` as a count: a whole number from 0 to `ceiling`, or why not."""
+    result = _parse_count(raw)
+    if result.value is not None and result.value > ceiling:
+        limit = f"{ceiling:_}".replace("_", ".")
+        return Parsed(None, f"số quá lớn (trên {limit}), không thể là một số lượng; kiểm tra lỗi gõ")
+    return result
+
+
+def _parse_count(raw: object) -> Parsed:
     if is_blank(raw):
         return Parsed(None)
     if isinstance(raw, ExcelError) and raw.code == UNCALCULATED:
@@ -134,3 +147,34 @@ def clean_code(raw: object) -> str:
     if raw is None or isinstance(raw, ExcelError):
         return ""
     return unicodedata.normalize("NFC", str(raw)).strip()
+
+
+# --- text that Word and Excel produce ---------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold (openpyxl and lxml refuse them): C0 controls but tab, line feed and
+# carriage return; lone surrogates (a file name that was not UTF-8); U+FFFE, U+FFFF. Word's manual line
+# break (vertical tab) and page break (form feed) become a space; the others are removed.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_AS_SPACE = {"\x0b": " ", "\x0c": " "}
+
+# Characters that show as nothing, or as nothing visible, in a message: format characters (zero-width
+# space, joiners, marks, BOM), controls, and the Hangul fillers that look like a blank.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]"
+)
+
+
+def has_invalid_xml(text: str) -> bool:
+    return _XML_INVALID.search(text) is not None
+
+
+def clean_xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold (see `_XML_INVALID`)."""
+    return _XML_INVALID.sub(lambda m: _AS_SPACE.get(m.group(), ""), text)
+
+
+def visible(text: str) -> str:
+    """Invisible characters written out, for messages: 'STC\\u200b' -> 'STC⟨U+200B⟩'."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)

@@ -1,4 +1,4 @@
-"""Text widths from the bundled Liberation Serif, so the SVG can wrap labels and leave room for them.
+"""Text widths from the bundled BaoCao Serif (Liberation Serif 2, subset): the SVG wraps labels and leaves room.
 
 Liberation Serif is metric-compatible with Times New Roman, so the widths also hold where a viewer
 substitutes one for the other. Only the `cmap` and `hmtx` tables are read (fontTools loads tables

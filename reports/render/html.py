@@ -125,12 +125,13 @@ def _filters(templates: TemplateSet) -> dict[str, Any]:
         return fixed_pct(value, decimals if places is None else places)
 
     def x_tren_y(item: Any, noun: str = "") -> str:
-        text = f"{so(item.part)}/{so(item.whole)}" + (f" {noun}" if noun else "")
+        # Fractions keep plain numbers ("3/5", "35/38"): the leading zero is for counts in sentences.
+        text = f"{vn.fmt_int(item.part)}/{vn.fmt_int(item.whole)}" + (f" {noun}" if noun else "")
         share = item.pct if item.whole else None
         return text if share is None else f"{text} ({fixed_pct(share, decimals)})"
 
     def share(part: int, whole: int, noun: str = "") -> str:
-        ratio = f"{so(part)}/{so(whole)}" + (f" {noun}" if noun else "")
+        ratio = f"{vn.fmt_int(part)}/{vn.fmt_int(whole)}" + (f" {noun}" if noun else "")
         value = vn.pct(part, whole, decimals)
         return ratio if value is None else f"{ratio} ({fixed_pct(value, decimals)})"
 

@@ -1,0 +1,54 @@
+"""Our consolidated report alone, DOCX + PDF, as one process (bench_peer.py's "consolidated" job).
+
+`build` has no option to make only the consolidated report, so this does what `build` does for it:
+read and check the folder with reports.intake.load_folder, then render the consolidated report with
+our renderers and write the two files. When render/ is reshaped, only `render_consolidated` below
+needs to follow.
+
+    python bench/peer/ours_consolidated.py FOLDER --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from reports.intake import load_folder  # noqa: E402
+from reports.model import Dataset  # noqa: E402
+
+FORMATS = ("docx", "pdf")
+
+
+def render_consolidated(dataset: Dataset) -> dict[str, bytes]:
+    """Format -> bytes of the consolidated report, through today's reports.render API."""
+    from reports.render.batch import CONSOLIDATED, render_one, warm_up
+
+    warm_up(FORMATS)
+    return render_one(dataset, CONSOLIDATED, FORMATS).files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    intake = load_folder(args.folder)
+    if intake.validation.has_errors:
+        print("the data has errors; nothing built", file=sys.stderr)
+        return 1
+    dataset = intake.dataset(draft=False)
+    out = args.out / str(dataset.settings.nam)
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt, data in render_consolidated(dataset).items():
+        (out / f"bao-cao-tong-hop-{dataset.settings.nam}.{fmt}").write_bytes(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
