@@ -90,7 +90,7 @@ def bind_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) -> 
             added = writer.add_page(page)
             if reader is report and index > 0:
                 _strip_own_number(added, str(index + 1))
-            added.merge_page(front.pages[number_page])
+            _stamp(writer, added, front.pages[number_page], number_page)
             number_page += 1
     _bookmarks(writer, ctx, anchors, bound, starts, headings)
     digest = hashlib.sha256(out_of(front) + report_pdf).digest()[:16]
@@ -275,6 +275,43 @@ def _strip_own_number(page: PageObject, number: str) -> None:
             stream.set_data(data[: match.start()] + data[match.end() :])
             page[NameObject("/Contents")] = stream
             return
+
+
+def _stamp(writer: PdfWriter, page: PageObject, overlay: PageObject, index: int) -> None:
+    """Draw `overlay` (a number page) over `page` as a form XObject.
+
+    pypdf's merge_page parses both content streams (two thirds of the handout's time); a form XObject
+    only appends "q /HNn Do Q" after the page's own content, wrapped in q/Q so its transformations
+    (WeasyPrint flips the y axis) do not apply to the number.
+    """
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    form = DecodedStreamObject()
+    form.set_data(overlay.get_contents().get_data())  # type: ignore[union-attr]
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(overlay.mediabox)
+    overlay_resources: Any = overlay["/Resources"].get_object()
+    form[NameObject("/Resources")] = overlay_resources.clone(writer)
+    name = NameObject(f"/HNso{index}")
+    own: Any = page["/Resources"].get_object()
+    resources = DictionaryObject(own)  # a copy: pages may share theirs
+    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+    xobjects[name] = writer._add_object(form)
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+    contents: Any = page["/Contents"]
+    old = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+    parts = [_stream(writer, b"q\n"), *old, _stream(writer, b"\nQ\nq " + name.encode() + b" Do Q\n")]
+    page[NameObject("/Contents")] = ArrayObject(parts)
+
+
+def _stream(writer: PdfWriter, data: bytes) -> Any:
+    from pypdf.generic import DecodedStreamObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)
 
 
 def _bookmarks(
