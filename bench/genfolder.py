@@ -610,6 +610,7 @@ def generate_folder(
     combined: int = 0,
     issuer: Issuer | None = None,
     last_year_combined: bool = False,
+    older_years: int = 0,
 ) -> GeneratedYear:
     """Write a complete data folder into `out` and return what was written.
 
@@ -643,7 +644,39 @@ def generate_folder(
         prev_issuer = Issuer(**{**issuer.__dict__, "so": _earlier_number(issuer.so), "ngay": None})
         split = (len(prev_combined), 0) if last_year_combined else None
         _write_year(out / "nam-truoc", nam - 1, unit_list, prev, prev_combined, prev_issuer, rng, split)
+        if older_years:
+            _write_older_years(out / "nam-truoc", nam - 1, unit_list, profiles, prev, prev_issuer, seed, older_years)
     return result
+
+
+def _write_older_years(
+    last_folder: Path,
+    last_nam: int,
+    units: Sequence[Unit],
+    profiles: Mapping[str, Profile],
+    last: dict[str, Figures],
+    issuer: Issuer,
+    seed: int,
+    count: int,
+) -> None:
+    """nam-truoc/nam-truoc/... (contract section 11): `count` earlier years, one combined CSV each.
+
+    Drawn from their own random streams after everything else, so the years written before keep their
+    bytes. Membership shrinks going back about 2 % a year; each year checks clean on its own (the checks
+    never compare two years before last year).
+    """
+    folder, later = last_folder, last
+    for depth in range(1, count + 1):
+        rng = random.Random(seed * 1000 + depth)
+        nam = last_nam - depth
+        folder = folder / "nam-truoc"
+        figures = {
+            u.code: make_figures(u, profiles[u.code], rng, max(1, round(_int(later[u.code]["dv_dau_ky"]) * 0.98)), None)
+            for u in units
+        }
+        older = Issuer(**{**issuer.__dict__, "so": _earlier_number(issuer.so), "ngay": None})
+        _write_year(folder, nam, units, figures, [u.code for u in units], older, rng, (len(units), 0))
+        later, issuer = figures, older
 
 
 def _earlier_number(so: str) -> str:
@@ -928,6 +961,47 @@ def write_settings(path: Path, nam: int, issuer: Issuer, figures: dict[str, Figu
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+HOI_NGHI_SETTINGS = """
+[hoi_nghi]
+ten = "HỘI NGHỊ TỔNG KẾT CÔNG TÁC XÂY DỰNG ĐẢNG NĂM {nam}"
+dia_diem = "Hội trường Trung tâm Chính trị tỉnh"
+ngay = {nam}-12-27
+chuong_trinh = [
+    "Khai mạc hội nghị, giới thiệu đại biểu",
+    "Báo cáo tổng kết công tác xây dựng Đảng năm {nam}, phương hướng, nhiệm vụ năm {nam1}",
+    "Tham luận của các đảng bộ, chi bộ cơ sở",
+    "Khen thưởng tổ chức cơ sở đảng hoàn thành xuất sắc nhiệm vụ",
+    "Phát biểu chỉ đạo; bế mạc hội nghị",
+]
+"""
+
+
+def add_conference(folder: Path, nam: int) -> None:
+    """[hoi_nghi] in bao-cao.toml and one paper in hoi-nghi/ (a PDF laid out with the bundled font)."""
+    from reports.render.pdf import render_pdf
+
+    settings = folder / "bao-cao.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + HOI_NGHI_SETTINGS.format(nam=nam, nam1=nam + 1), encoding="utf-8"
+    )
+    paragraphs = (
+        "Năm qua, Đảng ủy Sở Tài chính tập trung lãnh đạo nâng cao chất lượng sinh hoạt chi bộ, gắn với "
+        "thực hiện nhiệm vụ chuyên môn, lấy kết quả công tác làm thước đo đánh giá đảng viên.",
+        "Từ kinh nghiệm thực tiễn, chúng tôi đề xuất tiếp tục đổi mới nội dung sinh hoạt chuyên đề, tăng "
+        "cường kiểm tra, giám sát và chú trọng phát triển đảng viên trong đoàn viên thanh niên.",
+    )
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    html = (
+        '<!DOCTYPE html><html lang="vi"><head><title>Tham luận: nâng cao chất lượng sinh hoạt chi bộ</title>'
+        '<link rel="stylesheet" href="style.css"></head><body><section class="portrait">'
+        '<p class="doc-type">THAM LUẬN</p><p class="trich-yeu">Nâng cao chất lượng sinh hoạt chi bộ '
+        f'gắn với thực hiện nhiệm vụ chính trị</p><p class="center"><i>Đảng ủy Sở Tài chính</i></p>{body}'
+        "</section></body></html>"
+    )
+    (folder / "hoi-nghi").mkdir(parents=True, exist_ok=True)
+    (folder / "hoi-nghi" / "01-tham-luan-dang-uy-so-tai-chinh.pdf").write_bytes(render_pdf(html))
+
+
 # --------------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------------
@@ -945,6 +1019,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--combined", type=int, default=0, metavar="K", help="số đơn vị nộp qua bảng tổng hợp")
     parser.add_argument("--blank-form", type=Path, help="ghi thêm biểu mẫu trống vào tệp này")
+    parser.add_argument("--hoi-nghi", action="store_true", help="thêm [hoi_nghi] và một tệp PDF trong hoi-nghi/")
+    parser.add_argument(
+        "--older-years", type=int, default=0, metavar="K", help="thêm K năm trước nữa: nam-truoc/nam-truoc/..."
+    )
     args = parser.parse_args(argv)
     if args.units < 1:
         parser.error("--units phải ≥ 1")
@@ -957,7 +1035,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         last_year=args.last_year,
         combined=args.combined,
         last_year_combined=args.last_year_combined,
+        older_years=args.older_years if args.last_year else 0,
     )
+    if args.hoi_nghi:
+        add_conference(args.out, args.nam)
     if args.blank_form:
         write_blank_form(args.blank_form, args.nam)
     print(f"Đã sinh {args.units} đơn vị vào {args.out} trong {time.perf_counter() - started:.1f} giây.")

@@ -8,7 +8,7 @@ context function and one template.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -52,6 +52,9 @@ class DocumentKind:
     per_unit: bool
     output_stem: Callable[[int, str], str]  # (year, unit code or "") -> path without extension
     build_context: Callable[[Aggregated, str], Any]  # (aggregated, unit code or "") -> context
+    # A kind made from other documents' rendered files instead of its own template rendering (the
+    # handout binds the consolidated report): (context, rendered files by stem, formats, templates) -> files.
+    bind: Callable[[Any, dict[str, dict[str, bytes]], Sequence[str], Any], dict[str, bytes]] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,33 @@ UNIT_REPORT = DocumentKind(
     build_context=_unit_context,
 )
 
-REGISTRY: tuple[DocumentKind, ...] = (CONSOLIDATED, UNIT_REPORT)
+
+def _handout_context(data: Aggregated, _: str) -> Any:
+    from reports.context import handout
+
+    return handout.build(data.dataset, data.consolidated, _consolidated_context(data, ""))
+
+
+def _bind_handout(
+    context: Any, rendered: dict[str, dict[str, bytes]], formats: Sequence[str], templates: Any
+) -> dict[str, bytes]:
+    from reports.handout import render_handout
+
+    report = rendered[CONSOLIDATED.output_stem(context.nam, "")]
+    return render_handout(context, report, formats, templates)
+
+
+HANDOUT = DocumentKind(
+    name="tai-lieu-hoi-nghi",
+    template="tai-lieu-hoi-nghi.html.j2",
+    per_unit=False,
+    output_stem=lambda nam, _: f"tai-lieu-hoi-nghi-{nam}",
+    build_context=_handout_context,
+    bind=_bind_handout,
+)
+
+REGISTRY: tuple[DocumentKind, ...] = (CONSOLIDATED, HANDOUT, UNIT_REPORT)
+KINDS = {kind.name: kind for kind in REGISTRY}
 
 
 def documents(data: Aggregated, kinds: tuple[DocumentKind, ...] = REGISTRY) -> Iterator[Document]:

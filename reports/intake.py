@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +27,11 @@ from reports.units import UNITS_FILE, load_units
 from reports.validate import Parsed, RuleSettings, Validation, validate
 
 LAST_YEAR_DIR = "nam-truoc"
+CONFERENCE_DIR = "hoi-nghi"
+# Contract section 11: trends use up to five years (this year and four before it).
+TREND_YEARS = 5
+# The figures a trend chart draws over the years (totals over the usable units of each year).
+TREND_CODES: tuple[str, ...] = ("dv_cuoi_ky", "dv_ket_nap", "dv_dau_ky")
 
 
 @dataclass
@@ -38,6 +43,7 @@ class Intake:
     validation: Validation
     last_year: pd.DataFrame | None = None
     last_year_files: list[Path] = field(default_factory=list)
+    history: dict[int, dict[str, int | None]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -47,6 +53,9 @@ class Intake:
     def input_files(self) -> list[Path]:
         """Every file the figures come from (for the manifest)."""
         files = [self.folder / SETTINGS_FILE, self.folder / UNITS_FILE, *self.read.files, *self.last_year_files]
+        papers = self.folder / CONFERENCE_DIR  # the PDFs bound into the conference handout
+        if papers.is_dir():
+            files.extend(sorted(p for p in papers.iterdir() if p.suffix.lower() == ".pdf"))
         return [f for f in files if f.is_file() and _utf8_name(f)]
 
     def status(self) -> dict[str, str]:
@@ -72,6 +81,7 @@ class Intake:
             missing=[c for c in self.units.index if status[c] == "chua_nop"],
             last_year=self.last_year,
             draft=draft,
+            history=self.history,
         )
 
 
@@ -102,8 +112,10 @@ def load_folder(folder: Path) -> Intake:
     validation = validate(units, read, rules, last_year)
     validation.problems.extend(last_problems)
     validation.problems.extend(_last_year_warning(message) for message in settings.chi_tieu.canh_bao)
+    history, chain_files, chain_problems = load_history(folder / LAST_YEAR_DIR, rules, last_year)
+    validation.problems.extend(chain_problems)
     validation.problems.extend(_cleaned_unit_names(units))
-    return Intake(folder, settings, units, read, validation, last_year, last_files)
+    return Intake(folder, settings, units, read, validation, last_year, [*last_files, *chain_files], history)
 
 
 # Last year's folder is as large as this year's; below this many files it is not worth a process.
@@ -166,6 +178,46 @@ def load_last_year(folder: Path, rules: RuleSettings) -> LastYear:
         )
     files = [f for f in (folder / UNITS_FILE, *read.files) if f.is_file()]
     return figures_frame(usable), files, problems
+
+
+def load_history(
+    last_year_folder: Path, rules: RuleSettings, last_year: pd.DataFrame | None
+) -> tuple[dict[int, dict[str, int | None]], list[Path], list[Problem]]:
+    """The years before this one, for trends: year -> totals of TREND_CODES (contract section 11).
+
+    Last year comes from the figures already loaded; earlier years from nam-truoc/nam-truoc/... (each
+    level one year earlier), read and checked like last year's folder, at most TREND_YEARS - 1 years
+    back. A level without usable figures is a gap (None values), not a zero, and the chain goes on
+    below it; the chain ends at the first level that does not exist. Empty without nam-truoc/.
+    """
+    history: dict[int, dict[str, int | None]] = {}
+    files: list[Path] = []
+    problems: list[Problem] = []
+    if not last_year_folder.is_dir():
+        return history, files, problems
+    history[rules.nam - 1] = trend_totals(last_year)
+    folder = last_year_folder / LAST_YEAR_DIR
+    for depth in range(2, TREND_YEARS):
+        if not folder.is_dir():
+            break
+        year = rules.nam - depth
+        frame, year_files, year_problems = load_last_year(folder, replace(rules, nam=year + 1))
+        history[year] = trend_totals(frame)
+        files.extend(year_files)
+        problems.extend(year_problems)
+        folder = folder / LAST_YEAR_DIR
+    return dict(sorted(history.items())), files, problems
+
+
+def trend_totals(frame: pd.DataFrame | None) -> dict[str, int | None]:
+    """Each trend code summed over the units that reported it; None when none did (or no frame)."""
+    if frame is None or frame.empty:
+        return dict.fromkeys(TREND_CODES)
+    totals: dict[str, int | None] = {}
+    for code in TREND_CODES:
+        column = frame[code].dropna()
+        totals[code] = int(column.sum()) if len(column) else None
+    return totals
 
 
 def _cleaned_unit_names(units: pd.DataFrame) -> list[Problem]:

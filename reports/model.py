@@ -26,6 +26,9 @@ class Dataset:
     - `missing`: expected units with no submission ("chưa nộp").
     - `last_year`: the same shape as `figures` for last year's units, or None without `nam-truoc/`.
     - `draft`: True when built with `--draft` (the reports carry "DỰ THẢO").
+    - `history`: the earlier years of the `nam-truoc/` chain (contract section 11), year -> totals of the
+      trend indicators (`intake.TREND_CODES`); a year whose folder gave no usable figure maps to None
+      values (a gap, never a zero). Empty without a chain.
     """
 
     settings: Settings
@@ -35,6 +38,7 @@ class Dataset:
     missing: list[str] = field(default_factory=list)
     last_year: pd.DataFrame | None = None
     draft: bool = False
+    history: dict[int, dict[str, int | None]] = field(default_factory=dict)
 
     @property
     def expected_count(self) -> int:

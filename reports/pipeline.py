@@ -143,7 +143,7 @@ def _render(
     progress: Callable[[int, int], None] | None,
 ) -> dict[str, Rendered]:
     """Every document rendered in memory, by output stem; `progress` counts the per-unit documents."""
-    from reports.render.batch import RenderJob, render_all
+    from reports.render.batch import Rendered, RenderJob, render_all
 
     per_unit = {d.stem for d in docs if d.unit}
     done = 0
@@ -155,8 +155,17 @@ def _render(
             if progress:
                 progress(done, len(per_unit))
 
-    render_jobs = [RenderJob(d.stem, d.template, d.context) for d in docs]
-    return {r.key: r for r in render_all(render_jobs, formats, templates, workers=jobs, on_done=count)}
+    from reports.documents import KINDS
+
+    bound = [d for d in docs if KINDS[d.kind].bind is not None]
+    render_jobs = [RenderJob(d.stem, d.template, d.context) for d in docs if KINDS[d.kind].bind is None]
+    result = {r.key: r for r in render_all(render_jobs, formats, templates, workers=jobs, on_done=count)}
+    for doc in bound:  # made from the documents rendered above (the handout binds the report)
+        bind = KINDS[doc.kind].bind
+        assert bind is not None
+        files = bind(doc.context, {key: r.files for key, r in result.items()}, formats, templates)
+        result[doc.stem] = Rendered(doc.stem, files)
+    return result
 
 
 def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:

@@ -14,6 +14,9 @@ optional tables, all with documented defaults:
   true) says whether a result exactly equal to its target is "đạt" (false: the target must be exceeded).
 - `[kiem_tra]`: validation thresholds that domain.md marks unconfirmed ([T]/[U]).
 - `[trinh_bay]`: page layout values (36-HD defaults; [T] in domain.md, hence settings).
+- `[hoi_nghi]`: the conference handout (contract section 12): its name, place, date, programme, whether
+  each part starts on an odd page (two-sided printing), and whether the consolidated report carries the
+  handout's charts too (off by default).
 """
 
 from __future__ import annotations
@@ -155,6 +158,21 @@ class TrinhBay:
 
 
 @dataclass(frozen=True)
+class HoiNghi:
+    """The year-end conference (tài liệu hội nghị); every key is optional."""
+
+    ten: str = ""  # default: "HỘI NGHỊ TỔNG KẾT CÔNG TÁC XÂY DỰNG ĐẢNG NĂM <nam>"
+    dia_diem: str = ""
+    ngay: dt.date | None = None
+    chuong_trinh: tuple[str, ...] = ()
+    bat_dau_trang_le: bool = False  # each part starts on an odd (right-hand) page
+    bieu_do_trong_bao_cao: bool = False  # put the charts into the consolidated report too
+
+    def ten_hoi_nghi(self, nam: int) -> str:
+        return self.ten or f"HỘI NGHỊ TỔNG KẾT CÔNG TÁC XÂY DỰNG ĐẢNG NĂM {nam}"
+
+
+@dataclass(frozen=True)
 class Settings:
     nam: int
     co_quan: CoQuan
@@ -165,6 +183,7 @@ class Settings:
     chi_tieu: ChiTieu = field(default_factory=ChiTieu)
     kiem_tra: KiemTra = field(default_factory=KiemTra)
     trinh_bay: TrinhBay = field(default_factory=TrinhBay)
+    hoi_nghi: HoiNghi = field(default_factory=HoiNghi)
     source: Path | None = None
 
     @property
@@ -210,6 +229,7 @@ _TABLES: dict[str, type] = {
     "chi_tieu_nam_sau": ChiTieuNamSau,
     "kiem_tra": KiemTra,
     "trinh_bay": TrinhBay,
+    "hoi_nghi": HoiNghi,
 }
 
 

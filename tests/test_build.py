@@ -50,7 +50,7 @@ def test_manifest_records_inputs_and_outputs_with_hashes(sample_build: Built) ->
     assert inputs["nop/STC-bieu-so-lieu-2026.xlsx"] == sha256_file(SAMPLE / "nop" / "STC-bieu-so-lieu-2026.xlsx")
     assert any(path.startswith("nam-truoc/") for path in inputs)
     outputs = manifest["outputs"]
-    assert len(outputs) == 2 + 80 + 1
+    assert len(outputs) == 2 + 2 + 80 + 1  # the report, the handout, the units' reports, the check report
     for rel, entry in outputs.items():
         assert entry["sha256"] == sha256_file(root / rel), rel
 

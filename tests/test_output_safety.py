@@ -269,7 +269,7 @@ def test_two_real_builds_started_together(folders: tuple[Path, Path, Path], tmp_
         assert "CẢNH BÁO" not in err, err
     root = out / str(NAM)
     assert_consistent(root)
-    assert len(output_files(root)) == 1 + 1 + len(UNITS)
+    assert len(output_files(root)) == 1 + 1 + 1 + len(UNITS)  # + the handout
     assert not build(second, out, formats=("docx",), jobs=1).diverted
 
 
