@@ -17,6 +17,7 @@ from reports.render.docx.layout import Layout
 from reports.render.docx.wml import mm_to_twips, ppr, pt_to_twips, rpr, text, with_ns
 
 TABLE_FONT_PT = 12
+LANDSCAPE_TABLE_FONT_PT = 11
 PARTY_TITLE_PT = 15
 CAPTION_PT = 12
 TOC_LEVELS = 3
@@ -115,6 +116,13 @@ def base_style_defs(layout: Layout) -> list[StyleDef]:
         _style("BCBangTieuDe", "BC Bảng tiêu đề", {"jc": "center"}, "BCBang", bold=True),
         _style("BCBangDongTong", "BC Bảng dòng tổng", {}, "BCBang", bold=True),
         _style("BCBangDongNhom", "BC Bảng dòng nhóm", {}, "BCBang", bold=True, italic=True),
+        # Tables of landscape appendices: a size smaller, as in the PDF (style.css), so that headings
+        # such as "Chuyển đến" fit their columns; the column-number row smaller still, not bold.
+        _style("BCBangNgang", "BC Bảng ngang", {}, "BCBang", size_pt=LANDSCAPE_TABLE_FONT_PT),
+        _style("BCBangNgangTieuDe", "BC Bảng ngang tiêu đề", {"jc": "center"}, "BCBangNgang", bold=True),
+        _style("BCBangNgangDongTong", "BC Bảng ngang dòng tổng", {}, "BCBangNgang", bold=True),
+        _style("BCBangNgangDongNhom", "BC Bảng ngang dòng nhóm", {}, "BCBangNgang", bold=True, italic=True),
+        _style("BCBangChiSoCot", "BC Bảng chỉ số cột", {"jc": "center"}, "BCBangNgang", italic=True, size_pt=10),
         _style("BCDauTrang", "BC Đầu trang", {**tight, "jc": "left"}, size_pt=size),
         _style("BCNganCach", "BC Ngăn cách", {**tight, "line": 20, "line_rule": "exact"}, size_pt=1),
     ]

@@ -31,6 +31,13 @@ if TYPE_CHECKING:
     from reports.render.docx.body import BodyWriter
 
 CELL_MARGIN_TWIPS = 108  # Word's default left/right cell margin
+DATA_CELL_MARGIN_TWIPS = 57  # 0,1 cm (the PDF pads data cells by 3 pt): narrow columns keep their words whole
+# Row styles of a data table in a landscape section (BCBang* -> BCBangNgang*: one size smaller).
+LANDSCAPE_STYLES = {
+    "BCBang": "BCBangNgang",
+    "BCBangDongTong": "BCBangNgangDongTong",
+    "BCBangDongNhom": "BCBangNgangDongNhom",
+}
 _COL_WIDTH = re.compile(r"^\s*width\s*:\s*(\d+(?:\.\d+)?)\s*%\s*;?\s*$")
 
 
@@ -61,11 +68,17 @@ def data_table(w: BodyWriter, table: Any, _rule: Rule) -> None:
     laid, ncols = _layout_rows(rows, w.table, DATA_ROW, DATA_CELL)
     grid = _grid(widths, ncols, w.page.text_width, table)
     parts = [_tbl_open(grid, bordered=True)]
-    for row in laid:
+    head_rows = [i for i, row in enumerate(laid) if row.is_head]
+    for index, row in enumerate(laid):
         header = "<w:tblHeader/>" if row.is_head else ""
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
+        row_style, head_style = row.rule.style, "BCBangTieuDe"
+        if w.page.landscape:
+            row_style, head_style = LANDSCAPE_STYLES.get(row_style, row_style), "BCBangNgangTieuDe"
+            if len(head_rows) > 1 and index == head_rows[-1]:
+                head_style = "BCBangChiSoCot"  # the column-number row under a two-row heading
         for slot in row.slots:
-            parts.append(_data_cell(slot, grid, row.rule.style, w.table))
+            parts.append(_data_cell(slot, grid, row_style, head_style, w.table))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     w.emit("".join(parts), "table")
@@ -105,13 +118,15 @@ def _layout_cell(w: BodyWriter, cell: Any, avail_width: int, table: Any) -> str:
     return "".join(paragraphs) or "<w:p/>"
 
 
-def _data_cell(slot: _Cell | tuple[_Cell, int], grid: list[int], row_style: str, table: Mapping[str, Rule]) -> str:
+def _data_cell(
+    slot: _Cell | tuple[_Cell, int], grid: list[int], row_style: str, head_style: str, table: Mapping[str, Rule]
+) -> str:
     if isinstance(slot, tuple):
         origin, column = slot
         width = sum(grid[column : column + origin.colspan])
         return _tc(width, origin.colspan, "continue", "center", "<w:p/>")
     el = slot.el
-    style = "BCBangTieuDe" if el.tag == "th" else row_style
+    style = head_style if el.tag == "th" else row_style
     content = f"<w:p>{ppr(style=style, jc=slot.rule.jc or None)}{runs_xml(inline_segments(el, table))}</w:p>"
     width = sum(grid[slot.column : slot.column + slot.colspan])
     return _tc(width, slot.colspan, "restart" if slot.rowspan > 1 else "", "center", content)
@@ -255,6 +270,12 @@ _BORDERS_NONE = _borders("none", 0, "auto")
 _BORDERS_SINGLE = _borders("single", 4, "000000")
 
 
+_DATA_CELL_MARGINS = (
+    f'<w:tblCellMar><w:left w:w="{DATA_CELL_MARGIN_TWIPS}" w:type="dxa"/>'
+    f'<w:right w:w="{DATA_CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>'
+)
+
+
 def _tbl_open(grid: list[int], *, bordered: bool) -> str:
     style = '<w:tblStyle w:val="TableGrid"/>' if bordered else ""
     jc = '<w:jc w:val="center"/>' if bordered else ""
@@ -262,7 +283,9 @@ def _tbl_open(grid: list[int], *, bordered: bool) -> str:
     cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
     return (
         f'<w:tbl><w:tblPr>{style}<w:tblW w:w="{sum(grid)}" w:type="dxa"/>{jc}{borders}'
-        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+        '<w:tblLayout w:type="fixed"/>'
+        + (_DATA_CELL_MARGINS if bordered else "")
+        + '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
         'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
         f"<w:tblGrid>{cols}</w:tblGrid>"
     )
