@@ -2,18 +2,22 @@
 
     check: load + validate -> write the check report (and the manifest)
     build: load + validate -> refuse on errors (unless draft) -> aggregate -> build the context of every
-           document -> render them all in memory -> write them all (atomically, protecting edited
-           files) -> manifest
+           document -> plan (fingerprint each document; keep the outputs whose inputs did not change
+           and whose files are intact) -> render the rest, staging each file as its document is done
+           -> commit (move into place, protecting edited files) -> manifest
 
 Each stage only reads what the one before produced; `build` shows them in order. Everything is read and
-checked before anything is written, and every document is rendered before the first one is written, so
-a failure never leaves a half-built output folder.
+checked before anything is written; rendered files are staged as they come (memory does not grow with
+the number of units) and reach their names only in the commit, so a failure never leaves a half-built
+output folder. Rendering runs in a local process pool, or on any `concurrent.futures.Executor` given
+(a Dask cluster's, for `build --scheduler`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +29,6 @@ from reports.output import Diverted, OutputFolder
 
 if TYPE_CHECKING:  # aggregation and the renderers are imported only when building
     from reports.documents import Document
-    from reports.render.batch import Rendered
     from reports.render.html import TemplateSet
 
 
@@ -53,8 +56,10 @@ class BuildResult:
     check: CheckResult
     built: bool = False
     refused_reason: str = ""  # Vietnamese, when nothing was built
-    documents: list[Path] = field(default_factory=list)
-    units_rendered: int = 0
+    documents: list[Path] = field(default_factory=list)  # every output file of the build, kept ones too
+    units_rendered: int = 0  # per-unit documents in the build (rendered or kept)
+    rendered: list[str] = field(default_factory=list)  # output stems of the documents rendered this time
+    kept: list[str] = field(default_factory=list)  # ... and of those kept (inputs unchanged, files intact)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -85,8 +90,14 @@ def build(
     jobs: int = 1,
     formats: Sequence[str] = ("docx", "pdf"),
     progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
+    executor: Executor | None = None,
 ) -> BuildResult:
-    """Build every report. `progress(done, total)` is called as each per-unit document is finished."""
+    """Build every report whose inputs changed since the build recorded in `out` (all, when `full`).
+
+    `progress(done, total)` is called as each per-unit document to render is finished. `executor`
+    renders the documents (and aggregates the units) instead of a local pool of `jobs` processes.
+    """
     times: dict[str, float] = {}
     started = time.perf_counter()
     intake = load_folder(folder)
@@ -111,19 +122,30 @@ def build(
     from reports.documents import aggregate_all, documents
 
     started = time.perf_counter()
-    aggregated = aggregate_all(dataset)
-    docs = list(documents(aggregated))
+    aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
     times["tong_hop_so_lieu"] = time.perf_counter() - started
     started = time.perf_counter()
-    rendered = _render(docs, formats, _templates(folder, dataset), jobs=jobs, progress=progress)
+    templates = _templates(folder, dataset)
+    plan = _render_and_write(
+        checked.output,
+        documents(aggregated),
+        tuple(formats),
+        templates,
+        full=full,
+        jobs=jobs,
+        executor=executor,
+        progress=_Progress(progress, len(aggregated.units)),
+    )
     times["dung_bao_cao"] = time.perf_counter() - started
     started = time.perf_counter()
-    result.documents = _write_documents(checked.output, docs, rendered)
     _finish(checked, folder, "build", draft=draft)
+    result.documents = _final_paths(checked.output, plan)
     times["ghi_tep"] = time.perf_counter() - started
     times["tong"] = sum(times.values())
     result.built = True
-    result.units_rendered = sum(1 for d in docs if d.unit)
+    result.units_rendered = sum(1 for p in plan if p.unit)
+    result.rendered = [p.stem for p in plan if p.formats]
+    result.kept = [p.stem for p in plan if not p.formats]
     return result
 
 
@@ -134,29 +156,104 @@ def _templates(folder: Path, dataset: Dataset) -> TemplateSet:
     return TemplateSet.for_folder(folder, decimals=layout.so_le_thap_phan)
 
 
-def _render(
-    docs: Sequence[Document],
-    formats: Sequence[str],
+@dataclass(frozen=True)
+class Planned:
+    """One document of the build: each output's fingerprint by format, and the formats to render
+    (empty: every output of the document is kept as it is)."""
+
+    stem: str
+    unit: str
+    fingerprints: dict[str, str]
+    formats: tuple[str, ...]
+
+
+class _Progress:
+    """Counts the per-unit documents handled (rendered or kept) for the caller's progress bar."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, total: int) -> None:
+        self.report, self.total, self.done = report, total, 0
+
+    def unit_done(self) -> None:
+        self.done += 1
+        if self.report:
+            self.report(self.done, self.total)
+
+
+def plan_document(output: OutputFolder, doc: Document, formats: Sequence[str], shared: str, *, full: bool) -> Planned:
+    """Which outputs of `doc` must be rendered: those whose inputs changed and those not intact on disk.
+
+    An output is kept when its manifest entry records the same fingerprint and its file holds the bytes
+    the manifest records. A hand-edited or missing file is rendered again (and the new one then goes
+    beside an edited file, as in any build).
+    """
+    from reports.fingerprint import document_fingerprint, output_fingerprint
+
+    document = document_fingerprint(shared, doc.template, doc.context)
+    prints = {fmt: output_fingerprint(document, fmt) for fmt in formats}
+    todo = tuple(fmt for fmt in formats if full or not _intact(output, f"{doc.stem}.{fmt}", prints[fmt]))
+    return Planned(doc.stem, doc.unit, prints, todo)
+
+
+def _intact(output: OutputFolder, rel: str, fingerprint: str) -> bool:
+    from reports.fingerprint import INPUTS_KEY
+
+    entry = output.recorded(rel)
+    if entry is None or entry.get(INPUTS_KEY) != fingerprint:
+        return False
+    path = output.root / rel
+    return path.is_file() and output.is_ours(path)
+
+
+def _render_and_write(
+    output: OutputFolder,
+    docs: Iterable[Document],
+    formats: tuple[str, ...],
     templates: TemplateSet,
     *,
+    full: bool,
     jobs: int,
-    progress: Callable[[int, int], None] | None,
-) -> dict[str, Rendered]:
-    """Every document rendered in memory, by output stem; `progress` counts the per-unit documents."""
+    executor: Executor | None,
+    progress: _Progress,
+) -> list[Planned]:
+    """Plan each document as its context is built, render what changed, stage each file as it comes.
+
+    Contexts are built (and units aggregated) lazily, while the first documents render; each rendered
+    document is staged and dropped, so memory does not grow with the number of units. Staged files
+    reach their names only at the commit: a failure leaves no half-built output.
+    """
+    from reports.fingerprint import INPUTS_KEY, build_digest
     from reports.render.batch import RenderJob, render_all
 
-    per_unit = {d.stem for d in docs if d.unit}
-    done = 0
+    shared = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
+    plan: dict[str, Planned] = {}
 
-    def count(item: Rendered) -> None:
-        nonlocal done
-        if item.key in per_unit:
-            done += 1
-            if progress:
-                progress(done, len(per_unit))
+    def to_render() -> Iterator[RenderJob]:
+        for doc in docs:
+            planned = plan[doc.stem] = plan_document(output, doc, formats, shared, full=full)
+            if planned.formats:
+                yield RenderJob(doc.stem, doc.template, doc.context, planned.formats)
+            elif doc.unit:
+                progress.unit_done()
 
-    render_jobs = [RenderJob(d.stem, d.template, d.context) for d in docs]
-    return {r.key: r for r in render_all(render_jobs, formats, templates, workers=jobs, on_done=count)}
+    for rendered in render_all(to_render(), formats, templates, workers=jobs, executor=executor):
+        planned = plan[rendered.key]
+        for fmt, data in rendered.files.items():
+            output.write(f"{rendered.key}.{fmt}", data, meta={INPUTS_KEY: planned.fingerprints[fmt]})
+        if planned.unit:
+            progress.unit_done()
+    return list(plan.values())
+
+
+def _final_paths(output: OutputFolder, plan: Sequence[Planned]) -> list[Path]:
+    """Every output of the build where it now is, in the registry's order (kept files at their names)."""
+    written = {output.rel(path): path for path in output.written}
+    diverted = {output.rel(d.wanted): d.written for d in output.diverted}
+    paths = []
+    for planned in plan:
+        for fmt in planned.fingerprints:
+            rel = f"{planned.stem}.{fmt}"
+            paths.append(diverted.get(rel) or written.get(rel) or output.root / rel)
+    return paths
 
 
 def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:
@@ -167,15 +264,6 @@ def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:
         figures=dataset.figures.loc[keep],
         excluded=[c for c in dataset.units.index if c in codes or c in dataset.excluded],
     )
-
-
-def _write_documents(output: OutputFolder, docs: Sequence[Document], rendered: dict[str, Rendered]) -> list[Path]:
-    """Write in a stable order: the registry's order (the consolidated report first, then units)."""
-    paths = []
-    for doc in docs:
-        for fmt, data in rendered[doc.stem].files.items():
-            paths.append(output.write(f"{doc.stem}.{fmt}", data))
-    return paths
 
 
 def _finish(checked: CheckResult, folder: Path, command: str, *, draft: bool = False) -> None:
