@@ -100,14 +100,14 @@ def _pairs(value: Any) -> Any:
     return value
 
 
-def tree_digest(folders: Iterable[Path]) -> str:
-    """sha256 over every file under `folders` (relative path and bytes), in a stable order."""
+def tree_digest(folders: Iterable[Path], pattern: str = "*") -> str:
+    """sha256 over every file matching `pattern` under `folders` (relative path and bytes), in a stable order."""
     digest = hashlib.sha256()
     for index, folder in enumerate(folders):
         digest.update(f"\0folder {index}\0".encode())
         if not folder.is_dir():
             continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
             digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -116,7 +116,8 @@ def tree_digest(folders: Iterable[Path]) -> str:
 @lru_cache(maxsize=1)
 def tool_digest() -> str:
     """The tool's own code and version, and the versions of the libraries that shape the bytes."""
-    digest = hashlib.sha256(f"{__version__}\0{tree_digest([CODE_DIR])}".encode())
+    # Sources only: Python writes __pycache__/*.pyc beside them during a build.
+    digest = hashlib.sha256(f"{__version__}\0{tree_digest([CODE_DIR], '*.py')}".encode())
     for name in SHAPING_PACKAGES:
         try:
             version = metadata.version(name)
