@@ -14,7 +14,10 @@ Each command runs under `/usr/bin/time -v`: wall seconds and "Maximum resident s
 single process: the main one, which is what would grow with the number of units). The 1-minute load
 average is recorded before every run; on a shared machine, read the ratios.
 
+4. with --baseline DIR, the full build of an older checkout (the same command, its own build_reports.py).
+
     python bench/bench_rebuild.py [--units 60,600] [--repeats 3] [--jobs 2] [--quick]
+                                  [--baseline DIR --baseline-units 60]
 """
 
 from __future__ import annotations
@@ -91,7 +94,7 @@ def change_one_figure(path: Path, delta: int) -> None:
     raise RuntimeError(f"{CHANGED_CODE} not found in {path}")
 
 
-def run(units: list[int], repeats: int, jobs: int) -> dict[str, Any]:
+def run(units: list[int], repeats: int, jobs: int, baseline: Path | None, baseline_units: list[int]) -> dict[str, Any]:
     work = bu.WORK / "rebuild"
     shutil.rmtree(work, ignore_errors=True)
     copies = {}
@@ -119,7 +122,13 @@ def run(units: list[int], repeats: int, jobs: int) -> dict[str, Any]:
             summary = _SUMMARY.search(rebuild["stdout"])
             rebuild["summary"] = summary.group(0) if summary else ""
             alone = timed_v([sys.executable, str(HERE / "consolidated_only.py"), str(folder), str(work / "alone")])
-            for name, result in (("full", full), ("rebuild", rebuild), ("consolidated_alone", alone)):
+            measured = [("full", full), ("rebuild", rebuild), ("consolidated_alone", alone)]
+            if baseline is not None and n in baseline_units:
+                old = work / f"baseline-u{n}"
+                shutil.rmtree(old, ignore_errors=True)
+                cli = [sys.executable, str(baseline / "build_reports.py"), "build", str(folder), "--out", str(old)]
+                measured.append(("baseline_full", timed_v([*cli, "--jobs", str(jobs)])))
+            for name, result in measured:
                 result.pop("stdout", None)
                 runs.setdefault(f"{name}-u{n}", []).append(result)
                 bu.log(
@@ -151,6 +160,14 @@ def ratios(runs: dict[str, list[dict[str, Any]]], units: list[int]) -> dict[str,
         out[f"rebuild/consolidated_alone u{n}"] = statistics.median(
             r["wall"] / a["wall"] for r, a in zip(rebuild, alone, strict=True)
         )
+        if f"baseline_full-u{n}" in runs:
+            old = runs[f"baseline_full-u{n}"]
+            out[f"baseline_full/full u{n}"] = statistics.median(
+                b["wall"] / f["wall"] for b, f in zip(old, full, strict=True)
+            )
+            out[f"baseline_full/rebuild u{n}"] = statistics.median(
+                b["wall"] / r["wall"] for b, r in zip(old, rebuild, strict=True)
+            )
     if len(units) > 1:
         small, large = min(units), max(units)
         out[f"full u{large}/u{small}"] = statistics.median(
@@ -165,16 +182,24 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="10 units, one repeat (smoke test)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="a checkout of the code before these changes (git archive main | tar -x -C DIR): its full build, too",
+    )
+    parser.add_argument("--baseline-units", default="60", help="the folder sizes the baseline is timed on")
     args = parser.parse_args()
     units = [10] if args.quick else [int(x) for x in args.units.split(",")]
     repeats = 1 if args.quick else args.repeats
     started = dt.datetime.now()
     bu.warn_if_busy()
-    runs = run(units, repeats, args.jobs)
+    baseline_units = [int(x) for x in args.baseline_units.split(",")]
+    runs = run(units, repeats, args.jobs, args.baseline, baseline_units)
     payload = {
         "kind": "rebuild",
         "started": started.isoformat(timespec="seconds"),
-        "args": {"units": units, "repeats": repeats, "jobs": args.jobs},
+        "args": {"units": units, "repeats": repeats, "jobs": args.jobs, "baseline": str(args.baseline or "")},
         "machine": bu.machine_info(),
         "runs": runs,
         "medians": medians(runs),
