@@ -17,7 +17,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from importlib import metadata
@@ -27,6 +27,7 @@ from typing import Any
 from reports import __version__
 
 INPUTS_KEY = "inputs_sha256"  # the manifest field of an output's fingerprint
+SOURCE_KEY = "unit_inputs_sha256"  # ... and, for a unit's own document, of that unit's rows and the settings
 CODE_DIR = Path(__file__).resolve().parent
 # Libraries whose versions change the bytes of an output (pinned in pyproject.toml).
 SHAPING_PACKAGES = (
@@ -137,6 +138,41 @@ def document_fingerprint(shared: str, template: str, context: Any) -> str:
     digest = hashlib.sha256(f"{shared}\0{template}\0".encode())
     digest.update(context_bytes(context))
     return digest.hexdigest()
+
+
+def unit_sources(
+    dataset: Any, kind: str, template: str, shared: str, formats: Sequence[str]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """For each included unit: the fingerprint of what its own document is computed from, by format.
+
+    A unit's document is a function of the settings, the draft flag and the unit's rows alone (its
+    don-vi.csv row, its figures, last year's figures): `aggregate.unit_dataset` keeps nothing else.
+    Hashing those rows is about a hundred times cheaper than aggregating the unit and hashing its context.
+    """
+    settings = hashlib.sha256(_settings_bytes(dataset.settings)).hexdigest()
+    common = f"{shared}\0{kind}\0{template}\0{settings}\0{dataset.draft}"
+    last = dataset.last_year
+    for code in map(str, dataset.figures.index):
+        rows = [_row(dataset.units, code), _row(dataset.figures, code), _row(last, code) if last is not None else None]
+        unit = hashlib.sha256(json.dumps([code, rows], ensure_ascii=False, default=repr).encode("utf-8")).hexdigest()
+        yield code, {fmt: output_fingerprint(f"{common}\0{unit}", fmt) for fmt in formats}
+
+
+def _row(frame: Any, code: str) -> list[Any] | None:
+    """One row of a frame indexed by unit code, as (column, value) pairs; None when absent."""
+    if code not in frame.index:
+        return None
+    row = frame.loc[code]
+    if getattr(row, "ndim", 1) != 1:  # a repeated code (never after validation): hash every row
+        return [list(map(repr, r)) for r in row.itertuples()]
+    return [[str(column), repr(value)] for column, value in row.items()]
+
+
+def _settings_bytes(settings: Any) -> bytes:
+    try:
+        return context_bytes(settings)
+    except TypeError:
+        return repr(settings).encode("utf-8")
 
 
 def output_fingerprint(document: str, fmt: str) -> str:

@@ -16,7 +16,7 @@ output folder. Rendering runs in a local process pool, or on any `concurrent.fut
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +28,7 @@ from reports.model import Dataset
 from reports.output import Diverted, OutputFolder
 
 if TYPE_CHECKING:  # aggregation and the renderers are imported only when building
-    from reports.documents import Document
+    from reports.documents import Aggregated, Document
     from reports.render.html import TemplateSet
 
 
@@ -119,7 +119,7 @@ def build(
         result.refused_reason = "Không có đơn vị nào có số liệu dùng được; không lập báo cáo."
         _finish(checked, folder, "build")
         return result
-    from reports.documents import aggregate_all, documents
+    from reports.documents import aggregate_all
 
     started = time.perf_counter()
     aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
@@ -128,7 +128,7 @@ def build(
     templates = _templates(folder, dataset)
     plan = _render_and_write(
         checked.output,
-        documents(aggregated),
+        aggregated,
         tuple(formats),
         templates,
         full=full,
@@ -165,6 +165,7 @@ class Planned:
     unit: str
     fingerprints: dict[str, str]
     formats: tuple[str, ...]
+    sources: dict[str, str] = field(default_factory=dict)  # per-unit kinds: the unit's inputs, by format
 
 
 class _Progress:
@@ -178,27 +179,33 @@ class _Progress:
         if self.report:
             self.report(self.done, self.total)
 
+    def done_kept(self, count: int) -> None:
+        """Count the units kept without building their context (not seen one by one)."""
+        self.done += count
+        if self.report and count:
+            self.report(self.done, self.total)
 
-def plan_document(output: OutputFolder, doc: Document, formats: Sequence[str], shared: str, *, full: bool) -> Planned:
+
+def plan_document(
+    output: OutputFolder, doc: Document, formats: Sequence[str], shared: str, *, full: bool, sources: dict[str, str]
+) -> Planned:
     """Which outputs of `doc` must be rendered: those whose inputs changed and those not intact on disk.
 
     An output is kept when its manifest entry records the same fingerprint and its file holds the bytes
     the manifest records. A hand-edited or missing file is rendered again (and the new one then goes
     beside an edited file, as in any build).
     """
-    from reports.fingerprint import document_fingerprint, output_fingerprint
+    from reports.fingerprint import INPUTS_KEY, document_fingerprint, output_fingerprint
 
     document = document_fingerprint(shared, doc.template, doc.context)
     prints = {fmt: output_fingerprint(document, fmt) for fmt in formats}
-    todo = tuple(fmt for fmt in formats if full or not _intact(output, f"{doc.stem}.{fmt}", prints[fmt]))
-    return Planned(doc.stem, doc.unit, prints, todo)
+    todo = tuple(fmt for fmt in formats if full or not _intact(output, f"{doc.stem}.{fmt}", INPUTS_KEY, prints[fmt]))
+    return Planned(doc.stem, doc.unit, prints, todo, sources)
 
 
-def _intact(output: OutputFolder, rel: str, fingerprint: str) -> bool:
-    from reports.fingerprint import INPUTS_KEY
-
+def _intact(output: OutputFolder, rel: str, key: str, fingerprint: str) -> bool:
     entry = output.recorded(rel)
-    if entry is None or entry.get(INPUTS_KEY) != fingerprint:
+    if entry is None or entry.get(key) != fingerprint:
         return False
     path = output.root / rel
     return path.is_file() and output.is_ours(path)
@@ -206,7 +213,7 @@ def _intact(output: OutputFolder, rel: str, fingerprint: str) -> bool:
 
 def _render_and_write(
     output: OutputFolder,
-    docs: Iterable[Document],
+    aggregated: Aggregated,
     formats: tuple[str, ...],
     templates: TemplateSet,
     *,
@@ -221,27 +228,71 @@ def _render_and_write(
     document is staged and dropped, so memory does not grow with the number of units. Staged files
     reach their names only at the commit: a failure leaves no half-built output.
     """
-    from reports.fingerprint import INPUTS_KEY, build_digest
+    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, build_digest
     from reports.render.batch import RenderJob, render_all
 
     shared = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
     plan: dict[str, Planned] = {}
 
     def to_render() -> Iterator[RenderJob]:
-        for doc in docs:
-            planned = plan[doc.stem] = plan_document(output, doc, formats, shared, full=full)
+        seen = 0
+        for doc in _documents(output, aggregated, formats, shared, plan, full=full):
+            sources = plan[doc.stem].sources if doc.unit else {}
+            planned = plan[doc.stem] = plan_document(output, doc, formats, shared, full=full, sources=sources)
+            seen += bool(doc.unit)
             if planned.formats:
                 yield RenderJob(doc.stem, doc.template, doc.context, planned.formats)
             elif doc.unit:
                 progress.unit_done()
+        progress.done_kept(sum(1 for p in plan.values() if p.unit) - seen)
 
     for rendered in render_all(to_render(), formats, templates, workers=jobs, executor=executor):
         planned = plan[rendered.key]
         for fmt, data in rendered.files.items():
-            output.write(f"{rendered.key}.{fmt}", data, meta={INPUTS_KEY: planned.fingerprints[fmt]})
+            meta = {INPUTS_KEY: planned.fingerprints[fmt]}
+            if fmt in planned.sources:
+                meta[SOURCE_KEY] = planned.sources[fmt]
+            output.write(f"{rendered.key}.{fmt}", data, meta=meta)
         if planned.unit:
             progress.unit_done()
     return list(plan.values())
+
+
+def _documents(
+    output: OutputFolder,
+    aggregated: Aggregated,
+    formats: tuple[str, ...],
+    shared: str,
+    plan: dict[str, Planned],
+    *,
+    full: bool,
+) -> Iterator[Document]:
+    """The registry's documents, except per-unit ones whose unit's inputs are those recorded last time.
+
+    A unit's own document depends only on its rows (don-vi.csv, its figures, last year's) and the
+    settings; when the manifest records the same `SOURCE_KEY` for each of its outputs and the files are
+    intact, it is kept (entered in `plan`) without aggregating the unit or building its context, which
+    would take about 15 ms a unit. For the others, a `Planned` carrying only `sources` is left in `plan`
+    for the caller to complete.
+    """
+    from reports.documents import REGISTRY, Aggregated, UnitAggregates, documents
+    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, unit_sources
+
+    yield from documents(aggregated, tuple(k for k in REGISTRY if not k.per_unit))
+    dataset = aggregated.dataset
+    for kind in (k for k in REGISTRY if k.per_unit):
+        changed = []
+        for code, sources in unit_sources(dataset, kind.name, kind.template, shared, formats):
+            stem = kind.output_stem(dataset.settings.nam, code)
+            rels = {fmt: f"{stem}.{fmt}" for fmt in formats}
+            if not full and all(_intact(output, rels[fmt], SOURCE_KEY, sources[fmt]) for fmt in formats):
+                recorded = {fmt: str((output.recorded(rels[fmt]) or {}).get(INPUTS_KEY)) for fmt in formats}
+                plan[stem] = Planned(stem, code, recorded, (), sources)
+            else:
+                plan[stem] = Planned(stem, code, {}, formats, sources)
+                changed.append(code)
+        subset = replace(dataset, figures=dataset.figures.loc[dataset.figures.index.isin(changed)])
+        yield from documents(Aggregated(subset, aggregated.consolidated, UnitAggregates(subset)), (kind,))
 
 
 def _final_paths(output: OutputFolder, plan: Sequence[Planned]) -> list[Path]:

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from reports import cli
-from reports.fingerprint import INPUTS_KEY
+from reports.fingerprint import INPUTS_KEY, SOURCE_KEY
 from reports.output import MANIFEST
 from reports.pipeline import BuildResult, build
 from tests.docs_text import docx_text, pdf_text
@@ -95,6 +95,8 @@ def test_one_unit_changed_renders_that_unit_and_the_consolidated_report(folder: 
     assert changed == {f"{stem}.{fmt}" for stem in (CONSOLIDATED, "don-vi/DB1") for fmt in BOTH}
     refingered = {rel for rel in after if new_entries[rel][INPUTS_KEY] != entries[rel][INPUTS_KEY]}
     assert refingered == changed, "the manifest records new fingerprints exactly for the rendered files"
+    sources = {rel for rel in after if new_entries[rel].get(SOURCE_KEY) != entries[rel].get(SOURCE_KEY)}
+    assert sources == {"don-vi/DB1.docx", "don-vi/DB1.pdf"}, "a unit's own inputs: only DB1's changed"
 
     fresh = tmp_path / "fresh"
     assert build(folder, fresh, jobs=1).built
