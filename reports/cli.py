@@ -3,6 +3,7 @@
     python build_reports.py                       build the bundled sample (data/mau) into output/
     python build_reports.py check FOLDER [--out DIR] [--chi-tiet]
     python build_reports.py build FOLDER [--out DIR] [--draft] [--strict] [--jobs N] [--formats docx,pdf]
+                                  [--full] [--scheduler ADDRESS]
     python build_reports.py templates FOLDER      copy the bundled templates into FOLDER/templates/
     python build_reports.py bieu-mau FOLDER       write the blank unit form for FOLDER's year and committee
 
@@ -14,6 +15,7 @@ the clerk's screen).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -21,7 +23,8 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -40,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOLDER = ROOT / "data" / "mau"
 DEFAULT_OUT = Path("output")
 EXIT_BUG = 3
+DASK_CONNECT_SECONDS = 30
 TOOL_FOLDER = TOOL_NAME  # the per-user folder of the bug logs
 
 SEVERITY_TAGS = {Severity.ERROR: "LỖI", Severity.WARNING: "CẢNH BÁO", Severity.NOTE: "ghi chú"}
@@ -87,6 +91,15 @@ def make_parser() -> argparse.ArgumentParser:
         "--formats", default="docx,pdf", help="định dạng cần lập, cách nhau bởi dấu phẩy (mặc định: docx,pdf)"
     )
     build.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
+    build.add_argument(
+        "--full", action="store_true", help="dựng lại mọi văn bản (mặc định: chỉ dựng văn bản có đầu vào thay đổi)"
+    )
+    build.add_argument(
+        "--scheduler",
+        metavar="DIA_CHI",
+        default=None,
+        help="dựng văn bản trên cụm Dask đang chạy (ví dụ tcp://127.0.0.1:8786; cần pip install -e '.[dask]')",
+    )
     templates = commands.add_parser(
         "templates", help="chép các mẫu văn bản vào THU_MUC/templates/ để đơn vị tự sửa câu chữ, bố cục"
     )
@@ -125,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             formats=args.formats,
             details=args.chi_tiet,
+            full=args.full,
+            scheduler=args.scheduler,
         )
     except UserError as exc:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
@@ -191,6 +206,8 @@ def run_build(
     jobs: int | None = None,
     formats: str = "docx,pdf",
     details: bool = False,
+    full: bool = False,
+    scheduler: str | None = None,
 ) -> int:
     from reports.pipeline import build
     from reports.render.batch import FORMATS, default_jobs
@@ -202,8 +219,10 @@ def run_build(
     if jobs is not None and jobs < 1:
         raise UserError("--jobs phải là số nguyên từ 1 trở lên.")
     check_out_folder(out, folder)
-    bar = _ProgressBar()
-    try:
+    with contextlib.ExitStack() as stack:
+        executor = stack.enter_context(_dask_executor(scheduler)) if scheduler else None
+        bar = _ProgressBar()
+        stack.callback(bar.close)
         result = build(
             folder,
             out,
@@ -212,9 +231,9 @@ def run_build(
             jobs=jobs or default_jobs(),
             formats=chosen,
             progress=bar.update,
+            full=full,
+            executor=executor,
         )
-    finally:
-        bar.close()
     intake = result.check.intake
     print_problems(intake.problems, intake.units, sys.stdout, details=details)
     print_summary(intake, sys.stdout)
@@ -231,10 +250,42 @@ def run_build(
         f"Đã lập{mark}: báo cáo tổng hợp và {result.units_rendered} báo cáo đơn vị, {len(result.documents)} tệp "
         f"({', '.join(chosen)}) trong {_show(root)}, mất {_seconds(seconds)} giây."
     )
+    print(_rendered_kept(len(result.rendered), len(result.kept), full=full))
     _print_diverted(result.diverted)
     if draft and intake.validation.has_errors:
         print("Lưu ý: đây là bản DỰ THẢO; số liệu vẫn còn lỗi (xem báo cáo kiểm tra).")
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _dask_executor(address: str) -> Iterator[Executor]:
+    """An executor on the Dask cluster at `address`; a Vietnamese message when it cannot be used."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UserError(
+            "--scheduler cần thư viện Dask distributed: cài bằng pip install -e '.[dask]' rồi chạy lại."
+        ) from None
+    try:
+        client = Client(address, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UserError(f"Không kết nối được bộ điều phối Dask '{address}': {exc}") from exc
+    with client:
+        yield client.get_executor()
+
+
+def _rendered_kept(rendered: int, kept: int, *, full: bool) -> str:
+    """The incremental build's line: how many documents were rendered and how many kept as they were."""
+    if full:
+        return f"Dựng lại toàn bộ {rendered} văn bản (--full)."
+    if not kept:
+        return f"Dựng {rendered} văn bản (chưa có bản nào dựng trước dùng lại được)."
+    if not rendered:
+        return f"Không văn bản nào có đầu vào thay đổi: giữ nguyên cả {kept} văn bản. Dùng --full để dựng lại tất cả."
+    return (
+        f"Dựng lại {rendered} văn bản có đầu vào thay đổi; giữ nguyên {kept} văn bản "
+        "(số liệu, mẫu và phiên bản công cụ không đổi). Dùng --full để dựng lại tất cả."
+    )
 
 
 # --- printing ---------------------------------------------------------------------------------------

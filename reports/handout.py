@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -381,7 +381,7 @@ def _body_sections(report_html: str) -> str:
 
 
 def render_handout(
-    ctx: HandoutContext, report_files: dict[str, bytes], formats: Sequence[str], templates: TemplateSet
+    ctx: HandoutContext, report_files: Mapping[str, bytes], formats: Sequence[str], templates: TemplateSet
 ) -> dict[str, bytes]:
     """Both formats of the handout from the consolidated report's already rendered files."""
     files: dict[str, bytes] = {}

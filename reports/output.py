@@ -194,6 +194,15 @@ class OutputFolder:
         _crash_point("write")
         return self._forecast(rel)
 
+    def read_current(self, rel: str) -> bytes:
+        """The bytes `rel` has in this build: staged when written in it, else the output as it is."""
+        key = _clean_rel(rel)
+        path = self.stage_path(key) if key in self._staged else self.root / key
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise file_system_error(exc, self.root, writing=False) from exc
+
     def stage_path(self, rel: str) -> Path:
         """Where to put the new `rel` in the staging folder, for a caller that writes it itself.
 

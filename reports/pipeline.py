@@ -2,18 +2,22 @@
 
     check: load + validate -> write the check report (and the manifest)
     build: load + validate -> refuse on errors (unless draft) -> aggregate -> build the context of every
-           document -> render them all in memory -> write them all (atomically, protecting edited
-           files) -> manifest
+           document -> plan (fingerprint each document; keep the outputs whose inputs did not change
+           and whose files are intact) -> render the rest, staging each file as its document is done
+           -> commit (move into place, protecting edited files) -> manifest
 
 Each stage only reads what the one before produced; `build` shows them in order. Everything is read and
-checked before anything is written, and every document is rendered before the first one is written, so
-a failure never leaves a half-built output folder.
+checked before anything is written; rendered files are staged as they come (memory does not grow with
+the number of units) and reach their names only in the commit, so a failure never leaves a half-built
+output folder. Rendering runs in a local process pool, or on any `concurrent.futures.Executor` given
+(a Dask cluster's, for `build --scheduler`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +28,7 @@ from reports.model import Dataset
 from reports.output import Diverted, OutputFolder
 
 if TYPE_CHECKING:  # aggregation and the renderers are imported only when building
-    from reports.documents import Document
-    from reports.render.batch import Rendered
+    from reports.documents import Aggregated, Document
     from reports.render.html import TemplateSet
 
 
@@ -53,8 +56,10 @@ class BuildResult:
     check: CheckResult
     built: bool = False
     refused_reason: str = ""  # Vietnamese, when nothing was built
-    documents: list[Path] = field(default_factory=list)
-    units_rendered: int = 0
+    documents: list[Path] = field(default_factory=list)  # every output file of the build, kept ones too
+    units_rendered: int = 0  # per-unit documents in the build (rendered or kept)
+    rendered: list[str] = field(default_factory=list)  # output stems of the documents rendered this time
+    kept: list[str] = field(default_factory=list)  # ... and of those kept (inputs unchanged, files intact)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -85,8 +90,14 @@ def build(
     jobs: int = 1,
     formats: Sequence[str] = ("docx", "pdf"),
     progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
+    executor: Executor | None = None,
 ) -> BuildResult:
-    """Build every report. `progress(done, total)` is called as each per-unit document is finished."""
+    """Build every report whose inputs changed since the build recorded in `out` (all, when `full`).
+
+    `progress(done, total)` is called as each per-unit document to render is finished. `executor`
+    renders the documents (and aggregates the units) instead of a local pool of `jobs` processes.
+    """
     times: dict[str, float] = {}
     started = time.perf_counter()
     intake = load_folder(folder)
@@ -108,22 +119,33 @@ def build(
         result.refused_reason = "Không có đơn vị nào có số liệu dùng được; không lập báo cáo."
         _finish(checked, folder, "build")
         return result
-    from reports.documents import aggregate_all, documents
+    from reports.documents import aggregate_all
 
     started = time.perf_counter()
-    aggregated = aggregate_all(dataset)
-    docs = list(documents(aggregated))
+    aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
     times["tong_hop_so_lieu"] = time.perf_counter() - started
     started = time.perf_counter()
-    rendered = _render(docs, formats, _templates(folder, dataset), jobs=jobs, progress=progress)
+    templates = _templates(folder, dataset)
+    plan = _render_and_write(
+        checked.output,
+        aggregated,
+        tuple(formats),
+        templates,
+        full=full,
+        jobs=jobs,
+        executor=executor,
+        progress=_Progress(progress, len(aggregated.units)),
+    )
     times["dung_bao_cao"] = time.perf_counter() - started
     started = time.perf_counter()
-    result.documents = _write_documents(checked.output, docs, rendered)
     _finish(checked, folder, "build", draft=draft)
+    result.documents = _final_paths(checked.output, plan)
     times["ghi_tep"] = time.perf_counter() - started
     times["tong"] = sum(times.values())
     result.built = True
-    result.units_rendered = sum(1 for d in docs if d.unit)
+    result.units_rendered = sum(1 for p in plan if p.unit)
+    result.rendered = [p.stem for p in plan if p.formats]
+    result.kept = [p.stem for p in plan if not p.formats]
     return result
 
 
@@ -134,38 +156,184 @@ def _templates(folder: Path, dataset: Dataset) -> TemplateSet:
     return TemplateSet.for_folder(folder, decimals=layout.so_le_thap_phan, leading_zero=layout.so_0_duoi_10)
 
 
-def _render(
-    docs: Sequence[Document],
-    formats: Sequence[str],
+@dataclass(frozen=True)
+class Planned:
+    """One document of the build: each output's fingerprint by format, and the formats to render
+    (empty: every output of the document is kept as it is)."""
+
+    stem: str
+    unit: str
+    fingerprints: dict[str, str]
+    formats: tuple[str, ...]
+    sources: dict[str, str] = field(default_factory=dict)  # per-unit kinds: the unit's inputs, by format
+
+
+class _Progress:
+    """Counts the per-unit documents handled (rendered or kept) for the caller's progress bar."""
+
+    def __init__(self, report: Callable[[int, int], None] | None, total: int) -> None:
+        self.report, self.total, self.done = report, total, 0
+
+    def unit_done(self) -> None:
+        self.done += 1
+        if self.report:
+            self.report(self.done, self.total)
+
+    def done_kept(self, count: int) -> None:
+        """Count the units kept without building their context (not seen one by one)."""
+        self.done += count
+        if self.report and count:
+            self.report(self.done, self.total)
+
+
+def plan_document(
+    output: OutputFolder, doc: Document, formats: Sequence[str], shared: str, *, full: bool, sources: dict[str, str]
+) -> Planned:
+    """Which outputs of `doc` must be rendered: those whose inputs changed and those not intact on disk.
+
+    An output is kept when its manifest entry records the same fingerprint and its file holds the bytes
+    the manifest records. A hand-edited or missing file is rendered again (and the new one then goes
+    beside an edited file, as in any build).
+    """
+    from reports.fingerprint import INPUTS_KEY, document_fingerprint, output_fingerprint
+
+    document = document_fingerprint(shared, doc.template, doc.context)
+    prints = {fmt: output_fingerprint(document, fmt) for fmt in formats}
+    todo = tuple(fmt for fmt in formats if full or not _intact(output, f"{doc.stem}.{fmt}", INPUTS_KEY, prints[fmt]))
+    return Planned(doc.stem, doc.unit, prints, todo, sources)
+
+
+def _intact(output: OutputFolder, rel: str, key: str, fingerprint: str) -> bool:
+    entry = output.recorded(rel)
+    if entry is None or entry.get(key) != fingerprint:
+        return False
+    path = output.root / rel
+    return path.is_file() and output.is_ours(path)
+
+
+def _render_and_write(
+    output: OutputFolder,
+    aggregated: Aggregated,
+    formats: tuple[str, ...],
     templates: TemplateSet,
     *,
+    full: bool,
     jobs: int,
-    progress: Callable[[int, int], None] | None,
-) -> dict[str, Rendered]:
-    """Every document rendered in memory, by output stem; `progress` counts the per-unit documents."""
-    from reports.render.batch import Rendered, RenderJob, render_all
+    executor: Executor | None,
+    progress: _Progress,
+) -> list[Planned]:
+    """Plan each document as its context is built, render what changed, stage each file as it comes.
 
-    per_unit = {d.stem for d in docs if d.unit}
-    done = 0
-
-    def count(item: Rendered) -> None:
-        nonlocal done
-        if item.key in per_unit:
-            done += 1
-            if progress:
-                progress(done, len(per_unit))
-
+    Contexts are built (and units aggregated) lazily, while the first documents render; each rendered
+    document is staged and dropped, so memory does not grow with the number of units. Staged files
+    reach their names only at the commit: a failure leaves no half-built output.
+    """
     from reports.documents import KINDS
+    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, build_digest
+    from reports.render.batch import RenderJob, render_all
 
-    bound = [d for d in docs if KINDS[d.kind].bind is not None]
-    render_jobs = [RenderJob(d.stem, d.template, d.context) for d in docs if KINDS[d.kind].bind is None]
-    result = {r.key: r for r in render_all(render_jobs, formats, templates, workers=jobs, on_done=count)}
-    for doc in bound:  # made from the documents rendered above (the handout binds the report)
+    shared = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
+    plan: dict[str, Planned] = {}
+    bound: list[Document] = []  # kinds made from other documents' files (the handout binds the report)
+
+    def to_render() -> Iterator[RenderJob]:
+        seen = 0
+        for doc in _documents(output, aggregated, formats, shared, plan, full=full):
+            sources = plan[doc.stem].sources if doc.unit else {}
+            planned = plan[doc.stem] = plan_document(output, doc, formats, shared, full=full, sources=sources)
+            seen += bool(doc.unit)
+            if planned.formats and KINDS[doc.kind].bind is not None:
+                bound.append(doc)
+            elif planned.formats:
+                yield RenderJob(doc.stem, doc.template, doc.context, planned.formats)
+            elif doc.unit:
+                progress.unit_done()
+        progress.done_kept(sum(1 for p in plan.values() if p.unit) - seen)
+
+    def stage(key: str, files: dict[str, bytes]) -> None:
+        planned = plan[key]
+        for fmt, data in files.items():
+            meta = {INPUTS_KEY: planned.fingerprints[fmt]}
+            if fmt in planned.sources:
+                meta[SOURCE_KEY] = planned.sources[fmt]
+            output.write(f"{key}.{fmt}", data, meta=meta)
+
+    for rendered in render_all(to_render(), formats, templates, workers=jobs, executor=executor):
+        stage(rendered.key, rendered.files)
+        if plan[rendered.key].unit:
+            progress.unit_done()
+    for doc in bound:  # after every document it may bind is rendered (or kept as it is)
         bind = KINDS[doc.kind].bind
         assert bind is not None
-        files = bind(doc.context, {key: r.files for key, r in result.items()}, formats, templates)
-        result[doc.stem] = Rendered(doc.stem, files)
-    return result
+        stage(doc.stem, bind(doc.context, _Files(output, plan), plan[doc.stem].formats, templates))
+    return list(plan.values())
+
+
+class _Files(Mapping[str, Mapping[str, bytes]]):
+    """The files of this build's documents by stem and format, read when asked: the new file where it
+    was rendered this build, the current output where it was kept."""
+
+    def __init__(self, output: OutputFolder, plan: Mapping[str, Planned]) -> None:
+        self._output, self._plan = output, plan
+
+    def __getitem__(self, stem: str) -> Mapping[str, bytes]:
+        planned = self._plan[stem]
+        return {fmt: self._output.read_current(f"{stem}.{fmt}") for fmt in planned.fingerprints}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plan)
+
+    def __len__(self) -> int:
+        return len(self._plan)
+
+
+def _documents(
+    output: OutputFolder,
+    aggregated: Aggregated,
+    formats: tuple[str, ...],
+    shared: str,
+    plan: dict[str, Planned],
+    *,
+    full: bool,
+) -> Iterator[Document]:
+    """The registry's documents, except per-unit ones whose unit's inputs are those recorded last time.
+
+    A unit's own document depends only on its rows (don-vi.csv, its figures, last year's) and the
+    settings; when the manifest records the same `SOURCE_KEY` for each of its outputs and the files are
+    intact, it is kept (entered in `plan`) without aggregating the unit or building its context, which
+    would take about 15 ms a unit. For the others, a `Planned` carrying only `sources` is left in `plan`
+    for the caller to complete.
+    """
+    from reports.documents import REGISTRY, Aggregated, UnitAggregates, documents
+    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, unit_sources
+
+    yield from documents(aggregated, tuple(k for k in REGISTRY if not k.per_unit))
+    dataset = aggregated.dataset
+    for kind in (k for k in REGISTRY if k.per_unit):
+        changed = []
+        for code, sources in unit_sources(dataset, kind.name, kind.template, shared, formats):
+            stem = kind.output_stem(dataset.settings.nam, code)
+            rels = {fmt: f"{stem}.{fmt}" for fmt in formats}
+            if not full and all(_intact(output, rels[fmt], SOURCE_KEY, sources[fmt]) for fmt in formats):
+                recorded = {fmt: str((output.recorded(rels[fmt]) or {}).get(INPUTS_KEY)) for fmt in formats}
+                plan[stem] = Planned(stem, code, recorded, (), sources)
+            else:
+                plan[stem] = Planned(stem, code, {}, formats, sources)
+                changed.append(code)
+        subset = replace(dataset, figures=dataset.figures.loc[dataset.figures.index.isin(changed)])
+        yield from documents(Aggregated(subset, aggregated.consolidated, UnitAggregates(subset)), (kind,))
+
+
+def _final_paths(output: OutputFolder, plan: Sequence[Planned]) -> list[Path]:
+    """Every output of the build where it now is, in the registry's order (kept files at their names)."""
+    written = {output.rel(path): path for path in output.written}
+    diverted = {output.rel(d.wanted): d.written for d in output.diverted}
+    paths = []
+    for planned in plan:
+        for fmt in planned.fingerprints:
+            rel = f"{planned.stem}.{fmt}"
+            paths.append(diverted.get(rel) or written.get(rel) or output.root / rel)
+    return paths
 
 
 def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:
@@ -176,15 +344,6 @@ def _exclude(dataset: Dataset, codes: set[str]) -> Dataset:
         figures=dataset.figures.loc[keep],
         excluded=[c for c in dataset.units.index if c in codes or c in dataset.excluded],
     )
-
-
-def _write_documents(output: OutputFolder, docs: Sequence[Document], rendered: dict[str, Rendered]) -> list[Path]:
-    """Write in a stable order: the registry's order (the consolidated report first, then units)."""
-    paths = []
-    for doc in docs:
-        for fmt, data in rendered[doc.stem].files.items():
-            paths.append(output.write(f"{doc.stem}.{fmt}", data))
-    return paths
 
 
 def _finish(checked: CheckResult, folder: Path, command: str, *, draft: bool = False) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +29,7 @@ class RenderJob:
     key: str  # the caller's name for the result (the output path without extension)
     template: str
     context: Any
+    formats: tuple[str, ...] | None = None  # only these of the batch's formats (an incremental build)
 
 
 @dataclass(frozen=True)
@@ -53,25 +54,31 @@ def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDL
 def render_one(job: RenderJob, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> Rendered:
     warm_up(tuple(formats), templates)
     html = render_html(job.template, job.context, templates)
-    return Rendered(job.key, to_formats(html, formats, templates))
+    wanted = [fmt for fmt in formats if job.formats is None or fmt in job.formats]
+    return Rendered(job.key, to_formats(html, wanted, templates))
 
 
 def render_all(
-    jobs: Sequence[RenderJob],
+    jobs: Iterable[RenderJob],
     formats: Sequence[str],
     templates: TemplateSet = BUNDLED,
     *,
     workers: int = 1,
     executor: Executor | None = None,
     on_done: Callable[[Rendered], None] | None = None,
+    window: int | None = None,
 ) -> Iterator[Rendered]:
     """Every job's documents as they are finished (not necessarily in order).
 
     With `executor`, the jobs run there (a Dask client's executor, a thread pool, ...); otherwise in a
-    local process pool of `workers` processes, or in this process when `workers` is 1.
+    local process pool of `workers` processes, or in this process when `workers` is 1 (or there is a
+    single job). `jobs` may be a generator: it is drawn from lazily, at most `window` jobs in flight
+    (default four per worker), so the caller can build the next contexts while the first documents
+    render, and neither contexts nor results pile up.
     """
     formats = tuple(formats)
-    if executor is None and (workers <= 1 or len(jobs) <= 2):
+    single = isinstance(jobs, Sequence) and len(jobs) <= 1
+    if executor is None and (workers <= 1 or single):
         for job in jobs:
             rendered = render_one(job, formats, templates)
             if on_done:
@@ -79,22 +86,36 @@ def render_all(
             yield rendered
         return
     if executor is not None:
-        yield from _run(executor, jobs, formats, templates, on_done)
+        yield from _run(executor, jobs, formats, templates, on_done, window or DEFAULT_WINDOW)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        yield from _run(pool, jobs, formats, templates, on_done)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from _run(pool, jobs, formats, templates, on_done, window or 4 * workers)
+
+
+DEFAULT_WINDOW = 16  # jobs in flight on an executor whose size is not known (a Dask cluster)
 
 
 def _run(
     executor: Executor,
-    jobs: Sequence[RenderJob],
+    jobs: Iterable[RenderJob],
     formats: tuple[str, ...],
     templates: TemplateSet,
     on_done: Callable[[Rendered], None] | None,
+    window: int,
 ) -> Iterator[Rendered]:
-    pending: set[Future[Rendered]] = {executor.submit(render_one, job, formats, templates) for job in jobs}
+    pending: set[Future[Rendered]] = set()
+    queue = iter(jobs)
+    exhausted = False
     try:
-        while pending:
+        while True:
+            while not exhausted and len(pending) < max(window, 1):
+                job = next(queue, None)
+                if job is None:
+                    exhausted = True
+                else:
+                    pending.add(executor.submit(render_one, job, formats, templates))
+            if not pending:
+                return
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 rendered = future.result()

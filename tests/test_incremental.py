@@ -1,0 +1,158 @@
+"""Incremental builds (contract 13): a build into a folder that holds an earlier build renders only the
+documents whose inputs changed; the others are kept byte for byte. Real builds of the three-unit folder
+of tests/folders.py; nothing mocked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from reports import cli
+from reports.fingerprint import INPUTS_KEY, SOURCE_KEY
+from reports.output import MANIFEST
+from reports.pipeline import BuildResult, build
+from tests.docs_text import docx_text, pdf_text
+from tests.folders import NAM, clean_folder
+
+CONSOLIDATED = f"bao-cao-tong-hop-{NAM}"
+HANDOUT = f"tai-lieu-hoi-nghi-{NAM}"
+UNIT_STEMS = ("don-vi/DB1", "don-vi/CB2", "don-vi/CB3")
+ALL_STEMS = {CONSOLIDATED, HANDOUT, *UNIT_STEMS}
+BOTH = ("docx", "pdf")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def outputs(root: Path) -> dict[str, str]:
+    """The report files (not the check report, manifest or lock) with their hashes."""
+    return {
+        p.relative_to(root).as_posix(): sha(p)
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".docx", ".pdf") and not p.relative_to(root).as_posix().startswith(".")
+    }
+
+
+def recorded(root: Path) -> dict[str, dict[str, object]]:
+    entries: dict[str, dict[str, object]] = json.loads((root / MANIFEST).read_text(encoding="utf-8"))["outputs"]
+    return entries
+
+
+def text(path: Path) -> str:
+    return docx_text(path) if path.suffix == ".docx" else pdf_text(path)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return clean_folder(tmp_path / "bo-du-lieu")
+
+
+def first_build(folder: Path, out: Path, formats: tuple[str, ...] = BOTH) -> BuildResult:
+    result = build(folder, out, jobs=1, formats=formats)
+    assert result.built and set(result.rendered) == ALL_STEMS and not result.kept
+    return result
+
+
+def test_second_build_of_an_unchanged_folder_renders_nothing(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    first_build(folder, out)
+    root = out / str(NAM)
+    before = outputs(root)
+    assert len(before) == 10
+    fingerprints = {rel: entry[INPUTS_KEY] for rel, entry in recorded(root).items() if rel in before}
+    assert len(fingerprints) == 10 and len(set(fingerprints.values())) == 10, "one fingerprint per output"
+
+    code = cli.main(["build", str(folder), "--out", str(out), "--jobs", "1"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "giữ nguyên cả 5 văn bản" in printed, printed
+    assert outputs(root) == before
+    again = build(folder, out, jobs=1)
+    assert again.rendered == [] and set(again.kept) == ALL_STEMS and not again.diverted
+    assert len(again.documents) == 10 and all(path.is_file() for path in again.documents)
+
+
+def test_one_unit_changed_renders_that_unit_and_the_consolidated_report(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first_build(folder, out)
+    root = out / str(NAM)
+    before, entries = outputs(root), recorded(root)
+
+    clean_folder(folder, {"DB1": {"dv_nu": 49}})  # the same folder, one figure of one workbook changed
+    second = build(folder, out, jobs=2)
+    assert sorted(second.rendered) == sorted([CONSOLIDATED, HANDOUT, "don-vi/DB1"])
+    assert sorted(second.kept) == ["don-vi/CB2", "don-vi/CB3"]
+    after, new_entries = outputs(root), recorded(root)
+    changed = {rel for rel in after if after[rel] != before[rel]}
+    assert changed == {f"{stem}.{fmt}" for stem in (CONSOLIDATED, HANDOUT, "don-vi/DB1") for fmt in BOTH}
+    refingered = {rel for rel in after if new_entries[rel][INPUTS_KEY] != entries[rel][INPUTS_KEY]}
+    assert refingered == changed, "the manifest records new fingerprints exactly for the rendered files"
+    sources = {rel for rel in after if new_entries[rel].get(SOURCE_KEY) != entries[rel].get(SOURCE_KEY)}
+    assert sources == {"don-vi/DB1.docx", "don-vi/DB1.pdf"}, "a unit's own inputs: only DB1's changed"
+
+    fresh = tmp_path / "fresh"
+    assert build(folder, fresh, jobs=1).built
+    for rel in after:
+        assert text(root / rel) == text(fresh / str(NAM) / rel), rel
+    assert "49" in text(root / "don-vi/DB1.docx")
+
+
+def test_full_renders_everything_again(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    first_build(folder, out, formats=("docx",))
+    assert cli.main(["build", str(folder), "--out", str(out), "--jobs", "1", "--formats", "docx", "--full"]) == 0
+    assert "Dựng lại toàn bộ 5 văn bản (--full)" in capsys.readouterr().out
+    full = build(folder, out, jobs=1, formats=("docx",), full=True)
+    assert set(full.rendered) == ALL_STEMS and not full.kept and not full.diverted
+
+
+def test_a_new_format_renders_only_that_format(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first_build(folder, out, formats=("docx",))
+    root = out / str(NAM)
+    docx_before = outputs(root)
+    both = build(folder, out, jobs=1, formats=BOTH)
+    assert set(both.rendered) == ALL_STEMS
+    after = outputs(root)
+    assert {rel: h for rel, h in after.items() if rel.endswith(".docx")} == docx_before
+    assert len([rel for rel in after if rel.endswith(".pdf")]) == 5
+
+
+def test_a_changed_template_renders_every_document(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first_build(folder, out, formats=("docx",))
+    templates = folder / "templates"
+    templates.mkdir()
+    bundled = Path(__file__).resolve().parents[1] / "templates" / "style.css"
+    shutil.copy(bundled, templates / "style.css")
+    (templates / "style.css").write_text(bundled.read_text(encoding="utf-8") + "\n/* sửa */\n", encoding="utf-8")
+    again = build(folder, out, jobs=1, formats=("docx",))
+    assert set(again.rendered) == ALL_STEMS and not again.kept
+
+
+def test_a_hand_edited_output_is_still_protected(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first_build(folder, out, formats=("docx",))
+    root = out / str(NAM)
+    edited = root / "don-vi" / "CB2.docx"
+    document = Document(str(edited))
+    document.add_paragraph("Ý kiến bổ sung của văn phòng.")
+    document.save(str(edited))
+    edited_hash = sha(edited)
+
+    again = build(folder, out, jobs=1, formats=("docx",))
+    assert again.rendered == ["don-vi/CB2"], "an edited file is not intact: its document is rendered again"
+    beside = root / "don-vi" / "CB2 (2).docx"
+    assert [(d.wanted, d.written) for d in again.diverted] == [(edited, beside)]
+    assert sha(edited) == edited_hash, "the edited file is kept as it is"
+    assert "Ý kiến bổ sung" not in text(beside)
+    assert beside in again.documents and edited not in again.documents
