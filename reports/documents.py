@@ -16,6 +16,7 @@ from typing import Any
 from reports import vietnamese as vn
 from reports.aggregate import Aggregates, aggregate, unit_dataset
 from reports.context import consolidated, unit
+from reports.context.consolidated import ConsolidatedContext
 from reports.context.values import Figures, figures
 from reports.model import Dataset
 
@@ -29,6 +30,11 @@ class Aggregated:
     dataset: Dataset
     consolidated: Aggregates
     units: Mapping[str, Aggregates]
+
+    @cached_property
+    def consolidated_context(self) -> ConsolidatedContext:
+        """The consolidated report's context, built once (the handout quotes the report)."""
+        return consolidated.build(self.dataset, self.consolidated)
 
     @cached_property
     def committee_figures(self) -> Figures:
@@ -78,7 +84,9 @@ class DocumentKind:
     build_context: Callable[[Aggregated, str], Any]  # (aggregated, unit code or "") -> context
     # A kind made from other documents' rendered files instead of its own template rendering (the
     # handout binds the consolidated report): (context, rendered files by stem, formats, templates) -> files.
+    # A module-level function: it runs in a worker process, as soon as the documents it binds are ready.
     bind: Callable[[Any, Mapping[str, Mapping[str, bytes]], Sequence[str], Any], dict[str, bytes]] | None = None
+    binds: tuple[str, ...] = ()  # the once-made kinds whose files `bind` reads
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,8 @@ class Document:
     context: Any
 
 
-def _consolidated_context(data: Aggregated, _: str) -> consolidated.ConsolidatedContext:
-    return consolidated.build(data.dataset, data.consolidated)
+def _consolidated_context(data: Aggregated, _: str) -> ConsolidatedContext:
+    return data.consolidated_context
 
 
 def _unit_context(data: Aggregated, code: str) -> unit.UnitContext:
@@ -138,6 +146,7 @@ HANDOUT = DocumentKind(
     output_stem=lambda nam, _: f"tai-lieu-hoi-nghi-{nam}",
     build_context=_handout_context,
     bind=_bind_handout,
+    binds=(CONSOLIDATED.name,),
 )
 
 REGISTRY: tuple[DocumentKind, ...] = (CONSOLIDATED, HANDOUT, UNIT_REPORT)

@@ -230,11 +230,18 @@ def _render_and_write(
     """
     from reports.documents import KINDS
     from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, build_digest
-    from reports.render.batch import RenderJob, render_all
+    from reports.render.batch import Rendered, RenderJob, render_all
 
     shared = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
     plan: dict[str, Planned] = {}
-    bound: list[Document] = []  # kinds made from other documents' files (the handout binds the report)
+    waiting: dict[str, tuple[Document, set[str]]] = {}  # bound documents, by stem, and the stems they await
+    finished: set[str] = set()  # the documents rendered and staged so far
+
+    def bind_job(doc: Document) -> RenderJob:
+        kind = KINDS[doc.kind]
+        files = _Files(output, plan)
+        inputs = {stem: dict(files[stem]) for stem in _bound_stems(doc, aggregated)}
+        return RenderJob(doc.stem, doc.template, doc.context, plan[doc.stem].formats, kind.bind, inputs)
 
     def to_render() -> Iterator[RenderJob]:
         seen = 0
@@ -243,12 +250,28 @@ def _render_and_write(
             planned = plan[doc.stem] = plan_document(output, doc, formats, shared, full=full, sources=sources)
             seen += bool(doc.unit)
             if planned.formats and KINDS[doc.kind].bind is not None:
-                bound.append(doc)
+                bound = _bound_stems(doc, aggregated)
+                awaited = {stem for stem in bound if plan[stem].formats and stem not in finished}
+                if awaited:
+                    waiting[doc.stem] = (doc, awaited)
+                else:
+                    yield bind_job(doc)
             elif planned.formats:
                 yield RenderJob(doc.stem, doc.template, doc.context, planned.formats)
             elif doc.unit:
                 progress.unit_done()
         progress.done_kept(sum(1 for p in plan.values() if p.unit) - seen)
+
+    def follow(rendered: Rendered) -> list[RenderJob]:
+        """The bound documents that were waiting only for this one (its files are staged by now)."""
+        finished.add(rendered.key)
+        ready = []
+        for stem, (doc, awaited) in list(waiting.items()):
+            awaited.discard(rendered.key)
+            if not awaited:
+                del waiting[stem]
+                ready.append(bind_job(doc))
+        return ready
 
     def stage(key: str, files: dict[str, bytes]) -> None:
         planned = plan[key]
@@ -258,15 +281,20 @@ def _render_and_write(
                 meta[SOURCE_KEY] = planned.sources[fmt]
             output.write(f"{key}.{fmt}", data, meta=meta)
 
-    for rendered in render_all(to_render(), formats, templates, workers=jobs, executor=executor):
+    for rendered in render_all(to_render(), formats, templates, workers=jobs, executor=executor, follow=follow):
         stage(rendered.key, rendered.files)
         if plan[rendered.key].unit:
             progress.unit_done()
-    for doc in bound:  # after every document it may bind is rendered (or kept as it is)
-        bind = KINDS[doc.kind].bind
-        assert bind is not None
-        stage(doc.stem, bind(doc.context, _Files(output, plan), plan[doc.stem].formats, templates))
+    assert not waiting, f"bound documents never started: {sorted(waiting)}"
     return list(plan.values())
+
+
+def _bound_stems(doc: Document, aggregated: Aggregated) -> list[str]:
+    """The stems of the once-made documents a bound document reads."""
+    from reports.documents import KINDS
+
+    year = aggregated.dataset.settings.nam
+    return [KINDS[name].output_stem(year, "") for name in KINDS[doc.kind].binds]
 
 
 class _Files(Mapping[str, Mapping[str, bytes]]):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,11 @@ class RenderJob:
     template: str
     context: Any
     formats: tuple[str, ...] | None = None  # only these of the batch's formats (an incremental build)
+    # A document made from other documents' files instead of its template (the handout binds the
+    # report): bind(context, inputs, formats, templates) -> files, with `inputs` the files it binds by
+    # key and format. A module-level function, so that it reaches worker processes by reference.
+    bind: Callable[[Any, Mapping[str, Mapping[str, bytes]], Sequence[str], TemplateSet], dict[str, bytes]] | None = None
+    inputs: Mapping[str, Mapping[str, bytes]] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,14 @@ def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDL
 
 def render_one(job: RenderJob, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> Rendered:
     warm_up(tuple(formats), templates)
-    html = render_html(job.template, job.context, templates)
     wanted = [fmt for fmt in formats if job.formats is None or fmt in job.formats]
+    if job.bind is not None:
+        return Rendered(job.key, job.bind(job.context, job.inputs or {}, wanted, templates))
+    html = render_html(job.template, job.context, templates)
     return Rendered(job.key, to_formats(html, wanted, templates))
+
+
+Follow = Callable[[Rendered], Iterable[RenderJob]]
 
 
 def render_all(
@@ -67,8 +78,13 @@ def render_all(
     executor: Executor | None = None,
     on_done: Callable[[Rendered], None] | None = None,
     window: int | None = None,
+    follow: Follow | None = None,
 ) -> Iterator[Rendered]:
     """Every job's documents as they are finished (not necessarily in order).
+
+    `follow(rendered)` is called once the caller has taken each result (so after it has stored the
+    files) and may return jobs that can start only now (the handout, once the report is rendered);
+    they are submitted at once, ahead of the jobs still to be drawn.
 
     With `executor`, the jobs run there (a Dask client's executor, a thread pool, ...); otherwise in a
     local process pool of `workers` processes, or in this process when `workers` is 1 (or there is a
@@ -77,19 +93,41 @@ def render_all(
     render, and neither contexts nor results pile up.
     """
     formats = tuple(formats)
+    follow = follow or _nothing_follows
     single = isinstance(jobs, Sequence) and len(jobs) <= 1
     if executor is None and (workers <= 1 or single):
-        for job in jobs:
-            rendered = render_one(job, formats, templates)
-            if on_done:
-                on_done(rendered)
-            yield rendered
+        yield from _in_process(jobs, formats, templates, on_done, follow)
         return
     if executor is not None:
-        yield from _run(executor, jobs, formats, templates, on_done, window or DEFAULT_WINDOW)
+        yield from _run(executor, jobs, formats, templates, on_done, window or DEFAULT_WINDOW, follow)
         return
+    warm_up(formats, templates)  # before the workers fork: they start with the renderers loaded
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from _run(pool, jobs, formats, templates, on_done, window or 4 * workers)
+        yield from _run(pool, jobs, formats, templates, on_done, window or 4 * workers, follow)
+
+
+def _nothing_follows(_: Rendered) -> Iterable[RenderJob]:
+    return ()
+
+
+def _in_process(
+    jobs: Iterable[RenderJob],
+    formats: tuple[str, ...],
+    templates: TemplateSet,
+    on_done: Callable[[Rendered], None] | None,
+    follow: Follow,
+) -> Iterator[Rendered]:
+    waiting: deque[RenderJob] = deque()
+    queue = iter(jobs)
+    while True:
+        job = waiting.popleft() if waiting else next(queue, None)
+        if job is None:
+            return
+        rendered = render_one(job, formats, templates)
+        if on_done:
+            on_done(rendered)
+        yield rendered
+        waiting.extend(follow(rendered))
 
 
 DEFAULT_WINDOW = 16  # jobs in flight on an executor whose size is not known (a Dask cluster)
@@ -102,6 +140,7 @@ def _run(
     templates: TemplateSet,
     on_done: Callable[[Rendered], None] | None,
     window: int,
+    follow: Follow,
 ) -> Iterator[Rendered]:
     pending: set[Future[Rendered]] = set()
     queue = iter(jobs)
@@ -122,6 +161,7 @@ def _run(
                 if on_done:
                     on_done(rendered)
                 yield rendered
+                pending.update(executor.submit(render_one, extra, formats, templates) for extra in follow(rendered))
     finally:
         for future in pending:
             future.cancel()
