@@ -18,7 +18,6 @@ package, the styles part, sections, headers and core properties.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +35,7 @@ from reports.render.docx.figures import (
 )
 from reports.render.docx.handlers import HANDLERS
 from reports.render.docx.head import Meta, read_head
-from reports.render.docx.package import drop_thumbnail, set_core_properties, stable_zip
+from reports.render.docx.package import drop_thumbnail, set_core_properties, stable_package
 from reports.render.docx.page import setup_sections
 from reports.render.docx.parts import NewPart, Parts
 from reports.render.docx.rules import BODY, DOCUMENT, HTML, Rule, lookup
@@ -69,9 +68,7 @@ def render_docx(html: str) -> bytes:
     setup_sections(document, writer.pages, meta.layout, meta.draft)
     set_core_properties(document, meta.title, meta.author, meta.date)
     drop_thumbnail(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return stable_zip(buffer.getvalue(), meta.date)
+    return stable_package(document, meta.date)
 
 
 def _walk(root: Any, table: Mapping[str, Rule], parts: Parts) -> tuple[Meta, BodyWriter]:
