@@ -1,10 +1,11 @@
 """Write the peer pipeline's two Word templates (docxtpl syntax) with python-docx.
 
 The peer is what a committee office would otherwise build: Word templates with Jinja tags filled by
-docxtpl, then LibreOffice converting DOCX to PDF. Its templates say the same text as ours, from the
-same context (reports.context), laid out about the same way: the 36-HD/VPTW header block, title and
-subject, the body as one paragraph per block, the signature block, and for the consolidated report
-the two landscape appendix tables (one row per unit, group and total rows) and the units' texts.
+docxtpl, then LibreOffice converting DOCX to PDF. Its templates say about the same text as ours, from
+the sentences our reports said before their wording moved to Jinja (legacy_context.py), laid out
+about the same way: the 36-HD/VPTW header block, title and subject, the body as one paragraph per
+block, the signature block, and for the consolidated report the two landscape appendix tables (one
+row per unit, group and total rows) and the units' texts.
 Times New Roman 14 pt (LibreOffice substitutes Liberation Serif), A4, the margins of our defaults.
 
 The templates are generated at bench time (nothing binary is committed):
@@ -30,11 +31,14 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+for _path in (ROOT, HERE):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
-from reports.context import MOVEMENT_CODES, RATING_CODES, movement_head, rating_head  # noqa: E402
+from legacy_context import MOVEMENT_CODES, RATING_CODES, movement_head, rating_head  # noqa: E402
+
 from reports.settings import TrinhBay  # noqa: E402
 
 DEFAULT_OUT = ROOT / "bench" / "_work" / "peer-templates"
@@ -327,6 +331,7 @@ def consolidated_template() -> DocxDocument:
     quotes(doc, "r.noi_bat")
     quotes(doc, "r.mo_hinh")
     tag(doc, "{%p endif %}")
+    _targets(doc)
     heading(doc, "III- ĐÁNH GIÁ CHUNG", level=2)
     _sections(doc, [(3, "1. Ưu điểm", "r.uu_diem"), (3, "2. Hạn chế, khuyết điểm", "r.han_che")])
     quotes(doc, "r.han_che_don_vi")
@@ -347,7 +352,53 @@ def consolidated_template() -> DocxDocument:
     _appendix(doc, 1, "r.phu_luc.movement", movement_head(), MOVEMENT_COLUMNS)
     _appendix(doc, 2, "r.phu_luc.rating", rating_head(), RATING_COLUMNS)
     _texts_appendix(doc)
+    _data_notes(doc)
     return doc
+
+
+def _targets(doc: DocxDocument) -> None:
+    """ "Kết quả thực hiện các chỉ tiêu chủ yếu": a sentence and the table of the main indicators."""
+    tag(doc, "{%p if r.chi_tieu.rows %}")
+    number = "{{ 7 if (r.noi_bat.blocks or r.mo_hinh.blocks) else 6 }}"
+    heading(doc, number + ". Kết quả thực hiện các chỉ tiêu chủ yếu", level=3)
+    tag(doc, "{%p if r.chi_tieu.intro %}")
+    para(doc, "{{ r.chi_tieu.intro }}")
+    tag(doc, "{%p endif %}")
+    table = doc.add_table(rows=4, cols=7)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, cell in enumerate(table.rows[0].cells):
+        cell_text(cell, ("b", "{{ r.chi_tieu.head[" + str(i) + "] }}"), size=12)
+    repeat_as_header(table.rows[0])
+    cell_text(table.cell(1, 0), "{%tr for row in r.chi_tieu.rows %}", size=10)
+    keys = ("stt", "label", "truoc", "chi_tieu", "nay", "chenh_lech", "danh_gia")
+    aligns = ("CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "CENTER", "CENTER")
+    for col, (key, align) in enumerate(zip(keys, aligns, strict=True)):
+        cell_text(table.cell(2, col), "{{ row." + key + " }}", align=WD_ALIGN_PARAGRAPH[align], size=12)
+    cell_text(table.cell(3, 0), "{%tr endfor %}", size=10)
+    set_widths(table, [Mm(165 * share / 100) for share in (6, 30, 12, 12, 12, 14, 14)])
+    tag(doc, "{%p endif %}")
+
+
+def note(paragraph: Paragraph) -> None:
+    """Our `p.note`: 12 pt italic at single line spacing (set by the caller's runs and here)."""
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+
+def _data_notes(doc: DocxDocument) -> None:
+    """ "Ghi chú về số liệu" on a page of its own after the last appendix, when some unit left a figure out."""
+    tag(doc, "{%p if r.ghi_chu %}")
+    title = para(doc, ("b", "Ghi chú về số liệu"), align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    title.paragraph_format.page_break_before = True
+    intro = (
+        "Các chỉ tiêu dưới đây chưa được tất cả các đơn vị báo cáo; số liệu là tổng của các đơn vị có báo cáo, "
+        "tỷ lệ tính trên số liệu của chính các đơn vị đó."
+    )
+    note(para(doc, ("i", intro), size=12))
+    tag(doc, "{%p for b in r.ghi_chu %}")
+    note(para(doc, ("i", "{{ b.text }}"), size=12))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
 
 
 def _sections(doc: DocxDocument, items: Sequence[tuple[int, str, str | None]]) -> None:

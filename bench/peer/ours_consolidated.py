@@ -25,12 +25,18 @@ from reports.model import Dataset  # noqa: E402
 FORMATS = ("docx", "pdf")
 
 
-def render_consolidated(dataset: Dataset) -> dict[str, bytes]:
-    """Format -> bytes of the consolidated report, through today's reports.render API."""
-    from reports.render.batch import CONSOLIDATED, render_one, warm_up
+def render_consolidated(folder: Path, dataset: Dataset) -> dict[str, bytes]:
+    """Format -> bytes of the consolidated report, as `build` makes it: the document registry's
+    consolidated kind (its context from the aggregated data), rendered with the folder's template set
+    (a `templates/` folder in the data folder overrides the bundled templates, as in `build`)."""
+    from reports.documents import CONSOLIDATED, aggregate_all, documents
+    from reports.render.batch import RenderJob, render_one
+    from reports.render.html import TemplateSet
 
-    warm_up(FORMATS)
-    return render_one(dataset, CONSOLIDATED, FORMATS).files
+    layout = dataset.settings.trinh_bay
+    templates = TemplateSet.for_folder(folder, decimals=layout.so_le_thap_phan, leading_zero=layout.so_0_duoi_10)
+    (document,) = documents(aggregate_all(dataset), (CONSOLIDATED,))
+    return render_one(RenderJob(document.stem, document.template, document.context), FORMATS, templates).files
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dataset = intake.dataset(draft=False)
     out = args.out / str(dataset.settings.nam)
     out.mkdir(parents=True, exist_ok=True)
-    for fmt, data in render_consolidated(dataset).items():
+    for fmt, data in render_consolidated(args.folder, dataset).items():
         (out / f"bao-cao-tong-hop-{dataset.settings.nam}.{fmt}").write_bytes(data)
     return 0
 

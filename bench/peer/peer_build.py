@@ -2,9 +2,10 @@
 
 What a committee office would otherwise build for our `build`: the consolidated report and one report
 per unit, DOCX + PDF, from the same data folder. It reads and aggregates the data with our own code
-(reports.intake.load_folder, reports.aggregate, reports.context), so only the making of the documents
-differs: docxtpl renders the templates of make_templates.py into DOCX (one process, one after the
-other), then two `soffice --headless --convert-to pdf` processes, each with its own user profile
+(reports.intake.load_folder, reports.aggregate) and says it in the sentences our reports said before
+their wording moved to Jinja (legacy_context.py), so only the making of the documents differs:
+docxtpl renders the templates of make_templates.py into DOCX (one process, one after the other), then
+two `soffice --headless --convert-to pdf` processes, each with its own user profile
 (`-env:UserInstallation=file:///tmp/lo-profile-N`, kept between runs as a user's would be), convert
 half of the files each, in parallel.
 
@@ -31,20 +32,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+for _path in (ROOT, HERE):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
+import make_templates  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
+from legacy_context import consolidated_context, unit_context  # noqa: E402
 
 from reports.aggregate import aggregate, unit_dataset  # noqa: E402
-from reports.context import consolidated_context, unit_context  # noqa: E402
 from reports.intake import load_folder  # noqa: E402
 from reports.model import Dataset  # noqa: E402
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import make_templates  # noqa: E402
 
 CONSOLIDATED = ""  # document key of the consolidated report (unit codes are never empty)
 STATE_FILE = "peer-state.json"
