@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from reports.context.handout import HandoutContext, NumberPage, PageSize, TocEntry
 from reports.errors import UserError
 from reports.render.html import TemplateSet, render_html
+from reports.render.pdf_parts import own_page_numbers
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -84,12 +85,13 @@ def bind_pdf(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet) -> 
     for index in range(front_count):
         writer.add_page(front.pages[index])
     number_page = front_count
+    own_numbers = own_page_numbers(report_pdf)  # an appendix may number its own pages from 1
     for (_, reader), start in zip(bound, starts, strict=True):
         _pad_to(writer, start, reader.pages[0])
         for index, page in enumerate(reader.pages):
             added = writer.add_page(page)
-            if reader is report and index > 0:
-                _strip_own_number(added, str(index + 1))
+            if reader is report and own_numbers[index] not in ("", "1"):
+                _strip_own_number(added, own_numbers[index])
             _stamp(writer, added, front.pages[number_page], number_page)
             number_page += 1
     _bookmarks(writer, ctx, anchors, bound, starts, headings)

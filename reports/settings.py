@@ -155,6 +155,10 @@ class TrinhBay:
     so_0_duoi_10: bool = True
     # Units' own texts quoted in the body of the consolidated report, per topic; all are in the appendix.
     trich_dan_toi_da: int = 5
+    # Each appendix numbers its own pages from 1 (none on its first page), as NĐ 30/2020 prescribes for
+    # state documents' appendices ([T]; Party practice unconfirmed). False: one run through the report.
+    # The separate runs also let the report's parts be laid out side by side (reports.render.pdf_parts).
+    trang_phu_luc_rieng: bool = True
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def docx_headers(source: Path | bytes) -> list[str]:
     return out
 
 
-def _without_page_number(text: str, number: int) -> str:
+def _without_page_number(text: str, number: int | str) -> str:
     """The page's text without its page number, drawn at the top of the page (first or last token)."""
     words = text.split(" ")
     if words and words[0] == str(number):
@@ -85,6 +85,13 @@ def _without_page_number(text: str, number: int) -> str:
     elif words and words[-1] == str(number):
         words = words[:-1]
     return " ".join(words)
+
+
+def pdf_page_numbers(source: Path | bytes) -> list[str]:
+    """The number printed on each page: its PDF page label without the run's prefix ("PL1-2" -> "2"),
+    so an appendix that numbers its own pages is read right."""
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    return [re.sub(r"^.*\D", "", label) for label in PdfReader(io.BytesIO(data)).page_labels]
 
 
 def pdf_raw_pages(source: Path | bytes) -> list[str]:
@@ -108,7 +115,8 @@ def pdf_pages(source: Path | bytes, *, drop_page_numbers: bool = False) -> list[
     """Cleaned text of each page; with `drop_page_numbers`, the number of pages 2+ is taken out."""
     pages = [clean(text) for text in pdf_raw_pages(source)]
     if drop_page_numbers:
-        pages = [pages[0], *(_without_page_number(text, n) for n, text in enumerate(pages[1:], start=2))]
+        numbers = pdf_page_numbers(source)
+        pages = [pages[0], *(_without_page_number(text, n) for text, n in zip(pages[1:], numbers[1:], strict=True))]
     return pages
 
 
@@ -125,16 +133,20 @@ def _parity_form(text: str) -> str:
     return _AFTER_HYPHEN.sub("", clean(text))
 
 
-def text_in_order(paragraphs: Sequence[str], pages: Sequence[str]) -> str | None:
+def text_in_order(paragraphs: Sequence[str], pages: Sequence[str], numbers: Sequence[str] | None = None) -> str | None:
     """None when every paragraph (whitespace normalised) occurs in the pages' text, one after the other;
     else a message naming the first paragraph not found and where the search stood.
 
-    The page numbers are taken out first (a paragraph running over a page break is one string again),
+    The page numbers (`numbers`, by default 1, 2, ...) are taken out first (a paragraph running over a
+    page break is one string again),
     and a space after a word's hyphen is dropped on both sides (a line may break there). The PDF may
     say more than the DOCX (a table head repeated on each page), never less or otherwise.
     """
     text = _parity_form(
-        " ".join(_without_page_number(page, n) if n > 1 else page for n, page in enumerate(pages, start=1))
+        " ".join(
+            _without_page_number(page, number) if index > 0 else page
+            for index, (page, number) in enumerate(zip(pages, numbers or range(1, len(pages) + 1), strict=True))
+        )
     )
     position = 0
     for index, paragraph in enumerate(paragraphs):

@@ -21,7 +21,16 @@ from docx import Document
 
 from reports.output import sha256_file
 from reports.pipeline import build
-from tests.docs_text import docx_headers, docx_paragraphs, figures, pdf_pages, pdf_raw_pages, pdf_text, text_in_order
+from tests.docs_text import (
+    docx_headers,
+    docx_paragraphs,
+    figures,
+    pdf_page_numbers,
+    pdf_pages,
+    pdf_raw_pages,
+    pdf_text,
+    text_in_order,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSOLIDATED = f"bao-cao-tong-hop-{NAM}"
@@ -66,7 +75,8 @@ def test_pdf_says_every_text_of_the_docx_in_the_same_order(sample_build: Built, 
     _, root = sample_build
     paragraphs = docx_paragraphs(root / f"{stem}.docx")
     assert len(paragraphs) > 20, stem
-    missing = text_in_order(paragraphs, pdf_pages(root / f"{stem}.pdf"))
+    pdf = root / f"{stem}.pdf"
+    missing = text_in_order(paragraphs, pdf_pages(pdf), pdf_page_numbers(pdf))
     assert missing is None, f"{stem}: {missing}"
 
 

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from reports.intake import load_folder
 from reports.pipeline import BuildResult, build
 from reports.vietnamese import fmt_int
+from tests.docs_text import pdf_page_numbers
 from tests.folders import CLEAN, CSV_UNITS, NAM, clean_folder, last_year_of, write_combined_csv, write_settings
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -142,6 +143,24 @@ def test_every_contents_entry_is_the_page_where_its_part_starts(handout: tuple[B
         lines = reader.pages[number - 1].extract_text().splitlines()
         assert str(number) in lines
     assert "2" not in reader.pages[report].extract_text().splitlines()  # the report's own "2" is gone
+
+
+def test_every_bound_report_page_shows_the_handouts_number_and_not_its_own(
+    handout: tuple[BuildResult, Path, Path],
+) -> None:
+    """The report's appendices number their own pages ("PL1-2" prints "2"); bound into the handout, each
+    page carries the handout's running number instead, the report's own taken out."""
+    reader = _pdf(handout)
+    first = _contents(reader)[f"Báo cáo tổng kết công tác xây dựng Đảng năm {NAM}"]
+    report = handout[2] / f"bao-cao-tong-hop-{NAM}.pdf"
+    own = pdf_page_numbers(report)
+    assert any(label.startswith("PL") for label in PdfReader(report).page_labels)
+    for index, printed in enumerate(own):
+        number = first + index
+        lines = [line.strip() for line in reader.pages[number - 1].extract_text().splitlines()]
+        assert str(number) in lines, number
+        if index > 0 and printed != str(number):
+            assert printed not in lines, (number, printed)
 
 
 def test_bookmarks_for_every_part_and_the_report_headings(handout: tuple[BuildResult, Path, Path]) -> None:

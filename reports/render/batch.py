@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from reports.render.html import BUNDLED, TemplateSet, render_html
+from reports.render.pdf_parts import Part, join_parts, split_parts
 
 FORMATS = ("docx", "pdf")
 
@@ -42,6 +43,9 @@ class RenderJob:
 class Rendered:
     key: str
     files: dict[str, bytes]  # format -> bytes
+    # The PDF's parts still to lay out (a report whose appendices number their own pages, when the
+    # parts go to several processes); `_run` lays them out and joins them into files["pdf"].
+    pdf_parts: tuple[Part, ...] = ()
 
 
 def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> dict[str, bytes]:
@@ -57,13 +61,38 @@ def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDL
     return files
 
 
-def render_one(job: RenderJob, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> Rendered:
+def render_one(
+    job: RenderJob, formats: Sequence[str], templates: TemplateSet = BUNDLED, *, split_pdf: bool = False
+) -> Rendered:
+    """The job's files; with `split_pdf`, a PDF of several parts is left to lay out (`Rendered.pdf_parts`)."""
     warm_up(tuple(formats), templates)
     wanted = [fmt for fmt in formats if job.formats is None or fmt in job.formats]
     if job.bind is not None:
         return Rendered(job.key, job.bind(job.context, job.inputs or {}, wanted, templates))
     html = render_html(job.template, job.context, templates)
+    if split_pdf and "pdf" in wanted:
+        parts = split_parts(html)
+        if len(parts) > 1:
+            others = [fmt for fmt in wanted if fmt != "pdf"]
+            return Rendered(job.key, to_formats(html, others, templates), tuple(parts))
     return Rendered(job.key, to_formats(html, wanted, templates))
+
+
+def lay_out_part(html: str, templates: TemplateSet = BUNDLED) -> bytes:
+    """One part of a PDF (reports.render.pdf_parts), in whichever process the executor chose."""
+    warm_up(("pdf",), templates)
+    from reports.render.pdf import render_part
+
+    return render_part(html, templates.dirs)
+
+
+@dataclass
+class _Joining:
+    """A document whose PDF parts are being laid out: its other files, and each part once done."""
+
+    files: dict[str, bytes]
+    labels: list[str]
+    pdfs: list[bytes | None]
 
 
 Follow = Callable[[Rendered], Iterable[RenderJob]]
@@ -142,9 +171,14 @@ def _run(
     window: int,
     follow: Follow,
 ) -> Iterator[Rendered]:
-    pending: set[Future[Rendered]] = set()
+    pending: dict[Future[Any], tuple[str, int] | None] = {}  # a PDF part's future: (document key, index)
+    joining: dict[str, _Joining] = {}
     queue = iter(jobs)
     exhausted = False
+
+    def submit(job: RenderJob) -> None:
+        pending[executor.submit(render_one, job, formats, templates, split_pdf=True)] = None
+
     try:
         while True:
             while not exhausted and len(pending) < max(window, 1):
@@ -152,19 +186,45 @@ def _run(
                 if job is None:
                     exhausted = True
                 else:
-                    pending.add(executor.submit(render_one, job, formats, templates))
+                    submit(job)
             if not pending:
                 return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                rendered = future.result()
+                rendered = _finished(future.result(), pending.pop(future), joining)
+                if rendered is None:
+                    continue
+                if rendered.pdf_parts:
+                    joining[rendered.key] = _Joining(
+                        rendered.files, [p.label for p in rendered.pdf_parts], [None] * len(rendered.pdf_parts)
+                    )
+                    for index, part in enumerate(rendered.pdf_parts):
+                        pending[executor.submit(lay_out_part, part.html, templates)] = (rendered.key, index)
+                    continue
                 if on_done:
                     on_done(rendered)
                 yield rendered
-                pending.update(executor.submit(render_one, extra, formats, templates) for extra in follow(rendered))
+                for extra in follow(rendered):
+                    submit(extra)
     finally:
         for future in pending:
             future.cancel()
+
+
+def _finished(result: Any, part: tuple[str, int] | None, joining: dict[str, _Joining]) -> Rendered | None:
+    """A finished task's document: a job's result as it is, or, for a PDF part, the document once its
+    last part is in (its parts joined); None while parts are still being laid out."""
+    if part is None:
+        assert isinstance(result, Rendered)
+        return result
+    key, index = part
+    state = joining[key]
+    state.pdfs[index] = result
+    if any(pdf is None for pdf in state.pdfs):
+        return None
+    del joining[key]
+    pdfs = [pdf for pdf in state.pdfs if pdf is not None]
+    return Rendered(key, {**state.files, "pdf": join_parts(pdfs, state.labels)})
 
 
 @lru_cache(maxsize=4)

@@ -48,8 +48,20 @@ def render_pdf(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> b
     """Lay out `html` as an A4 PDF and return its bytes.
 
     Resources (the stylesheet, fonts) are looked up in `template_dirs` in order (the committee's
-    templates/ first, then the bundled one) and confined to them.
+    templates/ first, then the bundled one) and confined to them. A report whose appendices number
+    their own pages is laid out part by part and joined (`pdf_parts`); `reports.render.batch` lays
+    the parts out on several processes instead, with the same bytes.
     """
+    from reports.render.pdf_parts import join_parts, split_parts
+
+    parts = split_parts(html)
+    if len(parts) == 1:
+        return render_part(html, template_dirs)
+    return join_parts([render_part(p.html, template_dirs) for p in parts], [p.label for p in parts])
+
+
+def render_part(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> bytes:
+    """One WeasyPrint document: `html` laid out as an A4 PDF."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 

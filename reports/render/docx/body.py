@@ -18,6 +18,7 @@ from reports.render.docx.parts import Parts
 from reports.render.docx.rules import SECTION, Rule, lookup
 from reports.render.docx.styles import PARTY_TITLE_PT
 from reports.render.docx.wml import ppr
+from reports.render.pdf_parts import RESTART_ATTRIBUTE
 
 # Average advance of "ĐẢNG CỘNG SẢN VIỆT NAM" in Times New Roman Bold (measured with the metric-compatible
 # Liberation Serif Bold): 0.626 em per character. Used to size the rule under the title.
@@ -43,7 +44,7 @@ class BodyWriter:
         if self.chunks:
             # The previous section ends here: its properties live in the pPr of its last paragraph.
             self.chunks[-1] = self.chunks[-1].replace("</w:pPr>", "<w:sectPr/></w:pPr>", 1)
-        self.page = make_page(self.layout, landscape)
+        self.page = make_page(self.layout, landscape, restart=section.get(RESTART_ATTRIBUTE) is not None)
         self.pages.append(self.page)
         self._section_chunks = []
         self._last_kind = ""

@@ -2,7 +2,9 @@
 and the draft mark.
 
 Page numbers: top centre from page 2 (domain.md 1.8): the first section has a different first-page
-header without the number; later sections continue the numbering and show it on their first page.
+header without the number; later sections continue the numbering and show it on their first page,
+except a section that restarts it (`<section data-danh-so-lai>`, an appendix numbering its own pages):
+that one counts from 1 again and, like page 1, shows no number on its first page.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 
 from reports.render.docx.fields import page_field
@@ -31,13 +33,14 @@ class Page:
     width: int
     height: int
     text_width: int
+    restart: bool = False  # the page numbers start again from 1 in this section
 
 
-def make_page(layout: Layout, landscape: bool) -> Page:
+def make_page(layout: Layout, landscape: bool, *, restart: bool = False) -> Page:
     """A4 in either orientation; left/right margins stay on the physical left/right edges."""
     width, height = (A4_LONG_TWIPS, A4_SHORT_TWIPS) if landscape else (A4_SHORT_TWIPS, A4_LONG_TWIPS)
     margins = mm_to_twips(layout.le_trai_mm) + mm_to_twips(layout.le_phai_mm)
-    return Page(landscape, width, height, width - margins)
+    return Page(landscape, width, height, width - margins, restart)
 
 
 def header_paragraph(page: Page, *, page_number: bool, draft: str) -> str:
@@ -78,7 +81,24 @@ def setup_sections(document: Any, pages: list[Page], layout: Layout, draft: str)
         section.header_distance = Twips(HEADER_DISTANCE_TWIPS)
         section.footer_distance = Twips(HEADER_DISTANCE_TWIPS)
         _fill_header(section.header, header_paragraph(page, page_number=True, draft=draft))
-        if index == 0:
-            # No page number on page 1 (domain.md 1.8); later sections number their first page.
+        if index == 0 or page.restart:
+            # No page number on page 1 (domain.md 1.8), nor on the first page of a run that restarts
+            # the numbering; other sections number their first page.
             section.different_first_page_header_footer = True
             _fill_header(section.first_page_header, header_paragraph(page, page_number=False, draft=draft))
+        if page.restart:
+            _restart_numbering(section)
+
+
+_AFTER_PG_NUM_TYPE = (
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter",
+    "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)  # fmt: skip
+
+
+def _restart_numbering(section: Any) -> None:
+    """<w:pgNumType w:start="1"/> in its place in the section's properties (the schema fixes the order)."""
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(old)
+    sect_pr.insert_element_before(parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>'), *_AFTER_PG_NUM_TYPE)

@@ -1,0 +1,118 @@
+"""Appendices that number their own pages: the report is laid out in parts and joined (reports.render.pdf_parts).
+
+Checked on a small hand-written document (body of two pages, two appendices) and on a real build whose
+setting asks for one run of page numbers instead.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from reports.pipeline import build
+from reports.render.batch import RenderJob, render_all
+from reports.render.docx import render_docx
+from reports.render.html import BUNDLED, TemplateSet
+from reports.render.pdf import render_pdf
+from reports.render.pdf_parts import own_page_numbers, split_parts
+from tests.docs_text import pdf_page_numbers
+
+FILLER = "<p>Nội dung báo cáo, đủ dài để sang trang mới khi lặp lại nhiều lần trong phần thân văn bản.</p>" * 40
+ROWS = "".join(f"<tr><td>{i}</td><td>Chi bộ số {i}</td><td>{i * 7}</td></tr>" for i in range(1, 60))
+HTML = f"""<!DOCTYPE html>
+<html lang="vi"><head><title>Báo cáo thử</title><meta name="author" content="Đảng ủy Khối">
+<link rel="stylesheet" href="style.css"></head>
+<body>
+<section class="portrait"><h1>PHẦN THÂN</h1>{FILLER}</section>
+<section class="landscape" data-danh-so-lai="PL1-"><p class="appendix-title">Phụ lục 1</p>
+<table class="data"><thead><tr><th>STT</th><th>Tên</th><th>Số</th></tr></thead><tbody>{ROWS}</tbody></table>
+</section>
+<section class="portrait" data-danh-so-lai="PL2-"><p class="appendix-title">Phụ lục 2</p>{FILLER}</section>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def joined() -> bytes:
+    return render_pdf(HTML)
+
+
+def _lines(page: object) -> list[str]:
+    return [line.strip() for line in page.extract_text().splitlines()]  # type: ignore[attr-defined]
+
+
+def test_each_appendix_numbers_its_own_pages_from_one(joined: bytes) -> None:
+    reader = PdfReader(io.BytesIO(joined))
+    labels = reader.page_labels
+    assert labels[0] == "1" and labels[1] == "2"
+    first_pl1, first_pl2 = labels.index("PL1-1"), labels.index("PL2-1")
+    assert labels[first_pl1 + 1] == "PL1-2" and labels[first_pl2 + 1] == "PL2-2"
+    assert "1" not in _lines(reader.pages[0])  # page 1 of the report: no number
+    assert "2" in _lines(reader.pages[1])
+    assert _lines(reader.pages[first_pl1])[0] == "Phụ lục 1"  # its first page shows no number
+    assert "2" in _lines(reader.pages[first_pl1 + 1])  # its second page shows 2, not the running count
+    assert str(first_pl1 + 2) not in _lines(reader.pages[first_pl1 + 1])
+    assert own_page_numbers(joined) == [label.split("-")[-1] for label in labels]
+
+
+def test_joined_file_keeps_every_part_its_bookmarks_and_the_reports_metadata(joined: bytes) -> None:
+    reader = PdfReader(io.BytesIO(joined))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == ["PHẦN THÂN", "Phụ lục 1", "Phụ lục 2"]
+    assert reader.metadata is not None and reader.metadata.title == "Báo cáo thử"
+    assert reader.trailer["/Root"]["/Lang"] == "vi"
+    widths = {round(float(page.mediabox.width)) for page in reader.pages}
+    assert widths == {595, 842}  # portrait body, landscape appendix 1
+
+
+def test_a_document_without_a_restart_is_one_part() -> None:
+    plain = HTML.replace(' data-danh-so-lai="PL1-"', "").replace(' data-danh-so-lai="PL2-"', "")
+    assert len(split_parts(plain)) == 1
+    reader = PdfReader(io.BytesIO(render_pdf(plain)))
+    assert "/PageLabels" not in reader.trailer["/Root"]
+    assert str(len(reader.pages)) in _lines(reader.pages[-1])  # one run through to the last page
+
+
+def test_parts_laid_out_on_several_workers_give_the_same_bytes(tmp_path: Path, joined: bytes) -> None:
+    (tmp_path / "thu.html.j2").write_text(HTML, encoding="utf-8")
+    templates = TemplateSet(str(tmp_path), BUNDLED.bundled_dir)
+    jobs = [RenderJob("a", "thu.html.j2", {}), RenderJob("b", "thu.html.j2", {})]
+    with ThreadPoolExecutor(2) as pool:
+        results = {r.key: r for r in render_all(jobs, ("pdf",), templates, executor=pool)}
+    assert set(results) == {"a", "b"}
+    assert results["a"].files["pdf"] == joined and results["b"].files["pdf"] == joined
+
+
+def test_docx_restarts_the_numbering_in_each_appendix_section() -> None:
+    document = docx.Document(io.BytesIO(render_docx(HTML)))
+    sections = document.sections
+    assert len(sections) == 3
+    starts = [s._sectPr.find(qn("w:pgNumType")) for s in sections]
+    assert starts[0] is None
+    assert all(st is not None and st.get(qn("w:start")) == "1" for st in starts[1:])
+    assert all(s.different_first_page_header_footer for s in sections)
+    assert all("PAGE" not in s.first_page_header._element.xml for s in sections)
+
+
+def test_one_run_of_page_numbers_when_the_setting_asks(small_folder: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(small_folder, folder)
+    settings = folder / "bao-cao.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert "trang_phu_luc_rieng" not in text and text.count("[trinh_bay]\n") == 1
+    settings.write_text(text.replace("[trinh_bay]\n", "[trinh_bay]\ntrang_phu_luc_rieng = false\n"), encoding="utf-8")
+    result = build(folder, tmp_path / "out", formats=("docx", "pdf"))
+    assert result.built, result.refused_reason
+    report = next(p for p in result.documents if p.name.startswith("bao-cao-tong-hop") and p.suffix == ".pdf")
+    numbers = pdf_page_numbers(report)
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    reader = PdfReader(report)
+    assert str(len(numbers)) in _lines(reader.pages[-1])
+    document = docx.Document(str(report.with_suffix(".docx")))
+    assert all(s._sectPr.find(qn("w:pgNumType")) is None for s in document.sections)
