@@ -15,6 +15,7 @@ output folder. Rendering runs in a local process pool, or on any `concurrent.fut
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
@@ -120,23 +121,30 @@ def build(
         _finish(checked, folder, "build")
         return result
     from reports.documents import aggregate_all
+    from reports.render.batch import warm_pool
 
-    started = time.perf_counter()
-    aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
-    times["tong_hop_so_lieu"] = time.perf_counter() - started
-    started = time.perf_counter()
     templates = _templates(folder, dataset)
-    plan = _render_and_write(
-        checked.output,
-        aggregated,
-        tuple(formats),
-        templates,
-        full=full,
-        jobs=jobs,
-        executor=executor,
-        progress=_Progress(progress, len(aggregated.units)),
-    )
-    times["dung_bao_cao"] = time.perf_counter() - started
+    with contextlib.ExitStack() as stack:
+        window = None
+        if executor is None and jobs > 1:
+            executor = stack.enter_context(warm_pool(jobs, formats, templates))
+            window = 4 * jobs  # few jobs queued ahead: the report's PDF parts and the handout go next
+        started = time.perf_counter()
+        aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
+        times["tong_hop_so_lieu"] = time.perf_counter() - started
+        started = time.perf_counter()
+        plan = _render_and_write(
+            checked.output,
+            aggregated,
+            tuple(formats),
+            templates,
+            full=full,
+            jobs=jobs,
+            executor=executor,
+            window=window,
+            progress=_Progress(progress, len(aggregated.units)),
+        )
+        times["dung_bao_cao"] = time.perf_counter() - started
     started = time.perf_counter()
     _finish(checked, folder, "build", draft=draft)
     result.documents = _final_paths(checked.output, plan)
@@ -221,6 +229,7 @@ def _render_and_write(
     jobs: int,
     executor: Executor | None,
     progress: _Progress,
+    window: int | None = None,
 ) -> list[Planned]:
     """Plan each document as its context is built, render what changed, stage each file as it comes.
 
@@ -281,7 +290,9 @@ def _render_and_write(
                 meta[SOURCE_KEY] = planned.sources[fmt]
             output.write(f"{key}.{fmt}", data, meta=meta)
 
-    for rendered in render_all(to_render(), formats, templates, workers=jobs, executor=executor, follow=follow):
+    for rendered in render_all(
+        to_render(), formats, templates, workers=jobs, executor=executor, follow=follow, window=window
+    ):
         stage(rendered.key, rendered.files)
         if plan[rendered.key].unit:
             progress.unit_done()
