@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +17,7 @@ import pytest
 from conftest import NAM, SAMPLE, SMALL_UNITS, Built, Golden, csv_first_unit
 from docx import Document
 
+from reports.cli import main
 from reports.output import sha256_file
 from reports.pipeline import build
 from tests.docs_text import docx_headers, docx_paragraphs, figures, pdf_pages, pdf_raw_pages, pdf_text, text_in_order
@@ -175,31 +174,35 @@ def test_hand_edited_docx_is_never_overwritten(small_folder: Path, tmp_path: Pat
     assert not (root / f"{CONSOLIDATED} (3).docx").exists()
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_reports.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`build_reports.py ARGS` in this process (`reports.cli.main`, which the script calls): the exit code
+    and what was printed. The subprocess runs of tests/test_cli_check.py cover the script and the console."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_cli_build_exit_codes(small_bad_folder: Path, small_folder: Path, tmp_path: Path) -> None:
-    refused = run_cli("build", str(small_bad_folder), "--out", str(tmp_path / "a"), "--formats", "docx", cwd=tmp_path)
-    assert refused.returncode == 1, refused.stderr
-    assert "KHÔNG LẬP BÁO CÁO" in refused.stderr and "Traceback" not in refused.stderr + refused.stdout
-    assert csv_first_unit(small_bad_folder) in refused.stdout
+def test_cli_build_exit_codes(
+    small_bad_folder: Path, small_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_main(capsys, "build", str(small_bad_folder), "--out", str(tmp_path / "a"), "--formats", "docx")
+    assert code == 1, err
+    assert "KHÔNG LẬP BÁO CÁO" in err and "Traceback" not in err + out
+    assert csv_first_unit(small_bad_folder) in out
     assert not list((tmp_path / "a").rglob("*.docx"))
-    wrong = run_cli("build", str(small_bad_folder), "--formats", "odt", cwd=tmp_path)
-    assert wrong.returncode == 2 and "--formats" in wrong.stderr and "Traceback" not in wrong.stderr
-    strict = run_cli("build", str(small_folder), "--out", str(tmp_path / "b"), "--strict", "--jobs", "0", cwd=tmp_path)
-    assert strict.returncode == 2 and "--jobs" in strict.stderr
+    code, _, err = run_main(capsys, "build", str(small_bad_folder), "--out", str(tmp_path / "a"), "--formats", "odt")
+    assert code == 2 and "--formats" in err and "Traceback" not in err
+    code, _, err = run_main(capsys, "build", str(small_folder), "--out", str(tmp_path / "b"), "--strict", "--jobs", "0")
+    assert code == 2 and "--jobs" in err
     assert not (tmp_path / "b").exists()
 
 
-def test_cli_strict_refuses_on_warnings(small_folder: Path, tmp_path: Path) -> None:
+def test_cli_strict_refuses_on_warnings(small_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "bo-du-lieu"
     shutil.copytree(small_folder, folder)
     (folder / "nop" / "STC-bieu-so-lieu-2026.xlsx").unlink()  # a unit not submitted: a warning
-    strict = run_cli("build", str(folder), "--out", str(tmp_path / "o"), "--strict", "--formats", "docx", cwd=tmp_path)
-    assert strict.returncode == 1 and "KHÔNG LẬP BÁO CÁO" in strict.stderr
+    code, _, err = run_main(capsys, "build", str(folder), "--out", str(tmp_path / "o"), "--strict", "--formats", "docx")
+    assert code == 1 and "KHÔNG LẬP BÁO CÁO" in err
     assert not list((tmp_path / "o").rglob("*.docx"))
     # The same folder without strict is built: the refusal above is the warning's doing.
     assert build(folder, tmp_path / "o", formats=("docx",)).built

@@ -214,6 +214,7 @@ def test_docx_has_a_toc_field_and_native_charts_with_the_figures(handout: tuple[
         assert sum(1 for n in z.namelist() if n.startswith("word/embeddings/") and n.endswith(".xlsx")) == len(charts)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_docx_handout_opens_in_libreoffice(handout: tuple[BuildResult, Path, Path], tmp_path: Path) -> None:
     source = tmp_path / "tai-lieu.docx"
