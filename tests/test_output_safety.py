@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -89,12 +90,19 @@ def contents(root: Path) -> set[str]:
     return {(root / "don-vi" / f"U{i}.txt").read_text().split()[0] for i in range(FILES)}
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl+C as a terminal gives it, even when the tests run as a background job (which a
+    shell starts with SIGINT ignored, and a child inherits that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def driver(root: Path, tag: str, crash: str = "") -> subprocess.Popen[str]:
     env = {**os.environ, CRASH_ENV: crash} if crash else {k: v for k, v in os.environ.items() if k != CRASH_ENV}
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, str(root), tag, str(FILES)],
         cwd=ROOT,
         env=env,
+        preexec_fn=_default_sigint,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -104,7 +112,12 @@ def driver(root: Path, tag: str, crash: str = "") -> subprocess.Popen[str]:
 def run_cli(*args: str, crash: str = "", cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, CRASH_ENV: crash} if crash else {k: v for k, v in os.environ.items() if k != CRASH_ENV}
     return subprocess.run(
-        [sys.executable, str(ROOT / "build_reports.py"), *args], cwd=cwd, env=env, capture_output=True, text=True
+        [sys.executable, str(ROOT / "build_reports.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=_default_sigint,
     )
 
 
@@ -134,6 +147,15 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
     out = base / "truoc"
     assert build(first, out, formats=("docx",), jobs=1).built
     return first, second, out
+
+
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    """Ctrl+C raises KeyboardInterrupt in this process, as it does in a terminal (not so in a background
+    job, where SIGINT starts ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture
@@ -238,6 +260,7 @@ def test_ctrl_c_in_check_in_this_process_keeps_the_previous_report(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    sigint_raises: None,
 ) -> None:
     """The fast sibling of the test above: the same Ctrl+C (a real SIGINT) at the same point, delivered
     to this process while `cli.main` runs the check."""
