@@ -1,9 +1,10 @@
 """Shared fixtures: the sample built once, a small five-unit folder, and the golden-file option.
 
 Building the 40-unit sample (DOCX and PDF of every report) is the slowest thing the suite does, so it
-is done once per session (`sample_build`) and every test that only reads its outputs shares it. The
-fixture records the hash of every output it wrote and checks them again at the end of the session: a
-test that changes a shared output fails there, by name of the file. A test that must change outputs
+is done once per session (`sample_build`, slow tier) and every test that only reads its outputs shares
+it; the fast tier reads the same kind of build of the five-unit folder (`small_build`). Both fixtures
+record the hash of every output they wrote and check them again at the end of the session: a test that
+changes a shared output fails there, by name of the file. A test that must change outputs
 or build with other options uses the five-unit folders (`small_folder`, `small_bad_folder`) and its own
 `tmp_path`.
 
@@ -89,17 +90,29 @@ def _hashes(root: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    """data/mau built once, DOCX and PDF; read it, never change it (checked at the end of the session)."""
-    out = tmp_path_factory.mktemp("sample-out")
-    built = Built(build(SAMPLE, out, jobs=2), out / str(NAM))
+def _built_once(folder: Path, out: Path, jobs: int) -> Iterator[Built]:
+    """`folder` built into `out`, DOCX and PDF; fails the session's end if a test changed an output."""
+    built = Built(build(folder, out, jobs=jobs), out / str(NAM))
     assert built.result.built, built.result.refused_reason
     before = _hashes(built.root)
     yield built
     after = _hashes(built.root)
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
-    assert not changed, f"a test changed the shared sample build (use its own copy): {changed}"
+    assert not changed, f"a test changed a shared build (use its own copy): {changed}"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """data/mau built once, DOCX and PDF; read it, never change it (checked at the end of the session).
+
+    Only slow tests use it (about 20 s); the fast tier reads `small_build` instead."""
+    yield from _built_once(SAMPLE, tmp_path_factory.mktemp("sample-out"), jobs=2)
+
+
+@pytest.fixture(scope="session")
+def small_build(small_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """`small_folder` built once, DOCX and PDF, in this process; read it, never change it."""
+    yield from _built_once(small_folder, tmp_path_factory.mktemp("small-out"), jobs=1)
 
 
 def _keep_rows(path: Path, codes: Iterable[str], sep: str) -> None:

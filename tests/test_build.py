@@ -1,24 +1,25 @@
 """`build` end to end on real data folders: outputs, parity of DOCX and PDF, refusal, draft, manifest,
 protection of hand-edited outputs. Nothing is mocked: WeasyPrint, python-docx and pandas run for real.
 
-The 40-unit sample is built once for the session (conftest `sample_build`) and only read here. The
-refusal, draft and edit-protection tests build the five-unit folders of conftest into their own
-`tmp_path`.
+The reading tests run on two shared builds (`case`): the five-unit folder's (conftest `small_build`,
+fast tier) and the 40-unit sample's (conftest `sample_build`, slow tier, with the golden text of two of
+its reports). The refusal, draft and edit-protection tests build the five-unit folders of conftest into
+their own `tmp_path`.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import openpyxl
 import pytest
 from conftest import NAM, SAMPLE, SMALL_UNITS, Built, Golden, csv_first_unit
 from docx import Document
 
+from reports.cli import main
 from reports.output import sha256_file
 from reports.pipeline import build
 from tests.docs_text import (
@@ -36,11 +37,37 @@ ROOT = Path(__file__).resolve().parents[1]
 CONSOLIDATED = f"bao-cao-tong-hop-{NAM}"
 
 
-def test_sample_build_writes_every_report(sample_build: Built) -> None:
-    result, root = sample_build
+class Case(NamedTuple):
+    """A shared build and what it must hold: its units, and the stems checked for DOCX/PDF parity."""
+
+    built: Built
+    folder: Path
+    units: list[str]
+    parity: list[str]
+
+
+# The consolidated report and one unit of each submission shape: a workbook (STC), a row of the
+# combined CSV (BDT), a row of the combined workbook (BIDV, the sample only).
+SMALL_PARITY = [CONSOLIDATED, "don-vi/STC", "don-vi/BDT"]
+SAMPLE_PARITY = [*SMALL_PARITY, "don-vi/BIDV"]
+
+
+@pytest.fixture(params=["small", pytest.param("sample", marks=pytest.mark.slow)])
+def case(request: pytest.FixtureRequest, small_folder: Path) -> Case:
+    """The five-unit build (fast tier) or the 40-unit sample's (slow tier), both built once a session."""
+    if request.param == "sample":
+        return Case(request.getfixturevalue("sample_build"), SAMPLE, _units(SAMPLE), SAMPLE_PARITY)
+    return Case(request.getfixturevalue("small_build"), small_folder, list(SMALL_UNITS), SMALL_PARITY)
+
+
+def _units(folder: Path) -> list[str]:
+    return [line.split(",")[0] for line in (folder / "don-vi.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+
+
+def test_sample_build_writes_every_report(case: Case) -> None:
+    (result, root), units = case.built, case.units
     assert result.built and not result.diverted
-    units = [line.split(",")[0] for line in (SAMPLE / "don-vi.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
-    assert len(units) == 40 and result.units_rendered == 40
+    assert _units(case.folder) == units and len(units) in (5, 40) and result.units_rendered == len(units)
     for fmt in ("docx", "pdf"):
         assert (root / f"{CONSOLIDATED}.{fmt}").stat().st_size > 10_000
         for code in units:
@@ -49,63 +76,60 @@ def test_sample_build_writes_every_report(sample_build: Built) -> None:
     assert not list(root.rglob("*.tmp")), "no temporary file is left behind"
 
 
-def test_manifest_records_inputs_and_outputs_with_hashes(sample_build: Built) -> None:
-    _, root = sample_build
+def test_manifest_records_inputs_and_outputs_with_hashes(case: Case) -> None:
+    _, root = case.built
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"] == "bao-cao-xay-dung-dang" and manifest["version"]
     assert manifest["build_date"] == "2026-12-18" and manifest["nam"] == NAM
     inputs = {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
-    assert inputs["bao-cao.toml"] == sha256_file(SAMPLE / "bao-cao.toml")
-    assert inputs["nop/STC-bieu-so-lieu-2026.xlsx"] == sha256_file(SAMPLE / "nop" / "STC-bieu-so-lieu-2026.xlsx")
+    assert inputs["bao-cao.toml"] == sha256_file(case.folder / "bao-cao.toml")
+    stc = "nop/STC-bieu-so-lieu-2026.xlsx"
+    assert inputs[stc] == sha256_file(case.folder / stc) == sha256_file(SAMPLE / stc)
     assert any(path.startswith("nam-truoc/") for path in inputs)
     outputs = manifest["outputs"]
-    assert len(outputs) == 2 + 2 + 80 + 1  # the report, the handout, the units' reports, the check report
+    # the report, the handout, the units' reports, the check report
+    assert len(outputs) == 2 + 2 + 2 * len(case.units) + 1
     for rel, entry in outputs.items():
         assert entry["sha256"] == sha256_file(root / rel), rel
 
 
-# The consolidated report and one unit of each submission shape: a workbook (STC), a row of the
-# combined CSV (BDT), a row of the combined workbook (BIDV).
-PARITY = [CONSOLIDATED, "don-vi/STC", "don-vi/BDT", "don-vi/BIDV"]
-
-
-@pytest.mark.parametrize("stem", PARITY)
-def test_pdf_says_every_text_of_the_docx_in_the_same_order(sample_build: Built, stem: str) -> None:
+def test_pdf_says_every_text_of_the_docx_in_the_same_order(case: Case) -> None:
     """Every paragraph and table cell of the DOCX body is found in the PDF text, in document order."""
-    _, root = sample_build
-    paragraphs = docx_paragraphs(root / f"{stem}.docx")
-    assert len(paragraphs) > 20, stem
-    pdf = root / f"{stem}.pdf"
-    missing = text_in_order(paragraphs, pdf_pages(pdf), pdf_page_numbers(pdf))
-    assert missing is None, f"{stem}: {missing}"
+    _, root = case.built
+    for stem in case.parity:
+        paragraphs = docx_paragraphs(root / f"{stem}.docx")
+        assert len(paragraphs) > 20, stem
+        pdf = root / f"{stem}.pdf"
+        missing = text_in_order(paragraphs, pdf_pages(pdf), pdf_page_numbers(pdf))
+        assert missing is None, f"{stem}: {missing}"
 
 
-@pytest.mark.parametrize("stem", PARITY)
-def test_docx_and_pdf_state_the_same_figures(sample_build: Built, stem: str) -> None:
+def test_docx_and_pdf_state_the_same_figures(case: Case) -> None:
     """Same multiset of figures: a figure the PDF repeats (or drops) is caught, which order alone misses."""
-    _, root = sample_build
-    in_docx = figures(" ".join(docx_paragraphs(root / f"{stem}.docx")))
-    in_pdf = figures(pdf_text(root / f"{stem}.pdf", drop_page_numbers=True))
-    assert in_docx, stem
-    assert in_docx == in_pdf, (stem, in_docx - in_pdf, in_pdf - in_docx)
+    _, root = case.built
+    for stem in case.parity:
+        in_docx = figures(" ".join(docx_paragraphs(root / f"{stem}.docx")))
+        in_pdf = figures(pdf_text(root / f"{stem}.pdf", drop_page_numbers=True))
+        assert in_docx, stem
+        assert in_docx == in_pdf, (stem, in_docx - in_pdf, in_pdf - in_docx)
 
 
-def test_consolidated_report_states_the_sample_totals(sample_build: Built) -> None:
+def test_consolidated_report_states_the_sample_totals(case: Case) -> None:
     """Totals summed here from the figures as read (the reader's dataset), not from the tool's aggregation."""
-    result, root = sample_build
+    result, root = case.built
     figures_frame = result.check.intake.dataset().figures
     total_end = int(figures_frame["dv_cuoi_ky"].sum())
     admitted = int(figures_frame["dv_ket_nap"].sum())
     text = pdf_text(root / f"{CONSOLIDATED}.pdf")
     assert f"đến cuối năm có {total_end:,} đồng chí".replace(",", ".") in text
     assert f"kết nạp {admitted:,} đảng viên mới".replace(",", ".") in text
-    assert "40 tổ chức cơ sở đảng" in text
+    assert f"{len(case.units)} tổ chức cơ sở đảng" in text
 
 
-def test_pdf_is_a4_with_a_page_number_from_page_two(sample_build: Built) -> None:
+def test_pdf_is_a4_with_a_page_number_from_page_two(case: Case) -> None:
     from pypdf import PdfReader
 
-    _, root = sample_build
+    _, root = case.built
     reader = PdfReader(str(root / f"{CONSOLIDATED}.pdf"))
     first = reader.pages[0].mediabox
     assert (round(float(first.width)), round(float(first.height))) == (595, 842)
@@ -116,8 +140,8 @@ def test_pdf_is_a4_with_a_page_number_from_page_two(sample_build: Built) -> None
     assert "DỰ THẢO" not in " ".join(pages)
 
 
-def test_docx_is_a4_times_new_roman_14(sample_build: Built) -> None:
-    _, root = sample_build
+def test_docx_is_a4_times_new_roman_14(case: Case) -> None:
+    _, root = case.built
     document = Document(str(root / f"{CONSOLIDATED}.docx"))
     section = document.sections[0]
     assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.5)
@@ -185,31 +209,35 @@ def test_hand_edited_docx_is_never_overwritten(small_folder: Path, tmp_path: Pat
     assert not (root / f"{CONSOLIDATED} (3).docx").exists()
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_reports.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`build_reports.py ARGS` in this process (`reports.cli.main`, which the script calls): the exit code
+    and what was printed. The subprocess runs of tests/test_cli_check.py cover the script and the console."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_cli_build_exit_codes(small_bad_folder: Path, small_folder: Path, tmp_path: Path) -> None:
-    refused = run_cli("build", str(small_bad_folder), "--out", str(tmp_path / "a"), "--formats", "docx", cwd=tmp_path)
-    assert refused.returncode == 1, refused.stderr
-    assert "KHÔNG LẬP BÁO CÁO" in refused.stderr and "Traceback" not in refused.stderr + refused.stdout
-    assert csv_first_unit(small_bad_folder) in refused.stdout
+def test_cli_build_exit_codes(
+    small_bad_folder: Path, small_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_main(capsys, "build", str(small_bad_folder), "--out", str(tmp_path / "a"), "--formats", "docx")
+    assert code == 1, err
+    assert "KHÔNG LẬP BÁO CÁO" in err and "Traceback" not in err + out
+    assert csv_first_unit(small_bad_folder) in out
     assert not list((tmp_path / "a").rglob("*.docx"))
-    wrong = run_cli("build", str(small_bad_folder), "--formats", "odt", cwd=tmp_path)
-    assert wrong.returncode == 2 and "--formats" in wrong.stderr and "Traceback" not in wrong.stderr
-    strict = run_cli("build", str(small_folder), "--out", str(tmp_path / "b"), "--strict", "--jobs", "0", cwd=tmp_path)
-    assert strict.returncode == 2 and "--jobs" in strict.stderr
+    code, _, err = run_main(capsys, "build", str(small_bad_folder), "--out", str(tmp_path / "a"), "--formats", "odt")
+    assert code == 2 and "--formats" in err and "Traceback" not in err
+    code, _, err = run_main(capsys, "build", str(small_folder), "--out", str(tmp_path / "b"), "--strict", "--jobs", "0")
+    assert code == 2 and "--jobs" in err
     assert not (tmp_path / "b").exists()
 
 
-def test_cli_strict_refuses_on_warnings(small_folder: Path, tmp_path: Path) -> None:
+def test_cli_strict_refuses_on_warnings(small_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "bo-du-lieu"
     shutil.copytree(small_folder, folder)
     (folder / "nop" / "STC-bieu-so-lieu-2026.xlsx").unlink()  # a unit not submitted: a warning
-    strict = run_cli("build", str(folder), "--out", str(tmp_path / "o"), "--strict", "--formats", "docx", cwd=tmp_path)
-    assert strict.returncode == 1 and "KHÔNG LẬP BÁO CÁO" in strict.stderr
+    code, _, err = run_main(capsys, "build", str(folder), "--out", str(tmp_path / "o"), "--strict", "--formats", "docx")
+    assert code == 1 and "KHÔNG LẬP BÁO CÁO" in err
     assert not list((tmp_path / "o").rglob("*.docx"))
     # The same folder without strict is built: the refusal above is the warning's doing.
     assert build(folder, tmp_path / "o", formats=("docx",)).built
@@ -228,6 +256,16 @@ def _pdf_lines(path: Path) -> str:
     return "\n".join(out) + "\n"
 
 
+@pytest.mark.parametrize("stem", [CONSOLIDATED, "don-vi/STC"])
+def test_golden_text_of_the_five_unit_reports(small_build: Built, golden: Golden, stem: str) -> None:
+    """The fast tier's guard on wording and layout: the whole text of two reports of the five-unit build."""
+    _, root = small_build
+    name = "nam-don-vi-" + stem.replace("/", "-")
+    golden(GOLDEN / f"{name}.docx.txt", "\n".join(docx_paragraphs(root / f"{stem}.docx")) + "\n")
+    golden(GOLDEN / f"{name}.pdf.txt", _pdf_lines(root / f"{stem}.pdf"))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", [CONSOLIDATED, "don-vi/STC"])
 def test_golden_text_of_the_sample_reports(sample_build: Built, golden: Golden, stem: str) -> None:
     """The whole text of two sample reports, DOCX paragraph by paragraph and PDF line by line."""

@@ -281,6 +281,7 @@ def test_counts_read_with_a_thousands_dot_whatever_the_locale() -> None:
     assert (cell.value, cell.number_format) == (1234, VI_COUNT_FORMAT)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_docx_charts_open_in_libreoffice(tmp_path: Path) -> None:
     specs = four_charts()

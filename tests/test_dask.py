@@ -1,5 +1,9 @@
-"""`build --scheduler ADDRESS` (contract 13) on a real Dask LocalCluster with two worker processes: the
-documents have the same text as those of a local build. Skipped when distributed is not installed
+"""`build --scheduler ADDRESS` (contract 13) on a real Dask LocalCluster: the documents have the same text
+as those of a local build, and an incremental build on the cluster keeps what did not change.
+
+The fast tier runs them on a cluster of two worker threads in this process (the scheduler, the
+executor, the pickling of every task and result are Dask's, for real); the slow tier (`-m slow`) repeats
+them with two worker processes and both formats. Skipped when distributed is not installed
 (`pip install -e '.[dask]'`; the dev extra has it).
 """
 
@@ -17,10 +21,17 @@ from tests.folders import NAM, clean_folder
 
 distributed = pytest.importorskip("distributed")
 
+THREADS = pytest.param(False, id="threads")
+PROCESSES = pytest.param(True, id="processes", marks=pytest.mark.slow)
 
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+
+@pytest.fixture(scope="module", params=[THREADS, PROCESSES])
+def scheduler(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A LocalCluster of two single-threaded workers: threads of this process, or processes."""
+    processes = bool(request.param)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=processes, dashboard_address=None
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -29,17 +40,21 @@ def reports(root: Path) -> list[Path]:
 
 
 def test_build_on_a_dask_cluster_writes_the_documents_of_a_local_build(
-    scheduler: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    scheduler: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
 ) -> None:
+    """Both formats on the process cluster (slow tier); DOCX alone on the threads (the PDF goes through
+    the same task, `render_one`, only its renderer differs)."""
+    formats = ["docx", "pdf"] if "processes" in request.node.callspec.id else ["docx"]
     folder = clean_folder(tmp_path / "bo-du-lieu")
-    local = build(folder, tmp_path / "local", jobs=1)
+    local = build(folder, tmp_path / "local", jobs=1, formats=tuple(formats))
     assert local.built
-    code = cli.main(["build", str(folder), "--out", str(tmp_path / "dask"), "--scheduler", scheduler])
+    args = ["build", str(folder), "--out", str(tmp_path / "dask"), "--scheduler", scheduler]
+    code = cli.main([*args, "--formats", ",".join(formats)])
     assert code == 0, capsys.readouterr().err
     assert "Dựng 5 văn bản" in capsys.readouterr().out
     here, there = tmp_path / "local" / str(NAM), tmp_path / "dask" / str(NAM)
     names = [p.relative_to(here) for p in reports(here)]
-    assert len(names) == 10 and names == [p.relative_to(there) for p in reports(there)]
+    assert len(names) == 5 * len(formats) and names == [p.relative_to(there) for p in reports(there)]
     for name in names:
         read = docx_text if name.suffix == ".docx" else pdf_text
         assert read(here / name) == read(there / name), name
@@ -59,7 +74,7 @@ def test_an_incremental_build_on_the_cluster_keeps_what_did_not_change(scheduler
 def test_an_unreachable_scheduler_is_a_message_not_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "DASK_CONNECT_SECONDS", 2)
+    monkeypatch.setattr(cli, "DASK_CONNECT_SECONDS", 0.5)
     folder = clean_folder(tmp_path / "bo-du-lieu")
     code = cli.main(["build", str(folder), "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err

@@ -20,8 +20,13 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
+from reports.aggregate import aggregate
+from reports.context import consolidated
+from reports.context import handout as handout_context
+from reports.handout import bind_pdf
 from reports.intake import load_folder
 from reports.pipeline import BuildResult, build
+from reports.render.html import TemplateSet
 from reports.vietnamese import fmt_int
 from tests.docs_text import pdf_page_numbers
 from tests.folders import CLEAN, CSV_UNITS, NAM, clean_folder, last_year_of, write_combined_csv, write_settings
@@ -233,6 +238,7 @@ def test_docx_has_a_toc_field_and_native_charts_with_the_figures(handout: tuple[
         assert sum(1 for n in z.namelist() if n.startswith("word/embeddings/") and n.endswith(".xlsx")) == len(charts)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_docx_handout_opens_in_libreoffice(handout: tuple[BuildResult, Path, Path], tmp_path: Path) -> None:
     source = tmp_path / "tai-lieu.docx"
@@ -245,6 +251,7 @@ def test_docx_handout_opens_in_libreoffice(handout: tuple[BuildResult, Path, Pat
     assert "phần thứ nhất" in text.lower()
 
 
+@pytest.mark.slow
 def test_odd_page_option_starts_every_part_on_an_odd_page(tmp_path: Path) -> None:
     folder = chain_folder(tmp_path)
     settings = folder / "bao-cao.toml"
@@ -255,3 +262,24 @@ def test_odd_page_option_starts_every_part_on_an_odd_page(tmp_path: Path) -> Non
     top = [page for level, title, page in _outline(reader) if level == 1 and title not in ("Bìa",)]
     assert all(page % 2 == 1 for page in top), top
     assert CSV_UNITS  # the folder keeps its combined table
+
+
+def test_odd_page_option_binds_every_part_on_an_odd_page(
+    handout: tuple[BuildResult, Path, Path], tmp_path: Path
+) -> None:
+    """The fast sibling of the build above: the option read from bao-cao.toml into the handout's context,
+    and the handout bound from the report PDF the fixture rendered (the option does not change the report)."""
+    _, built_folder, root = handout
+    folder = tmp_path / "bo-du-lieu"
+    shutil.copytree(built_folder, folder)
+    settings = folder / "bao-cao.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "bat_dau_trang_le = true\n", encoding="utf-8")
+    dataset = load_folder(folder).dataset()
+    figures = aggregate(dataset)
+    context = handout_context.build(dataset, figures, consolidated.build(dataset, figures))
+    assert context.trang_le
+    report = (root / f"bao-cao-tong-hop-{NAM}.pdf").read_bytes()
+    bound, _ = bind_pdf(context, report, TemplateSet.for_folder(folder))
+    reader = PdfReader(io.BytesIO(bound))
+    top = [page for level, title, page in _outline(reader) if level == 1 and title not in ("Bìa",)]
+    assert len(top) >= 5 and all(page % 2 == 1 for page in top), top

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -89,12 +90,19 @@ def contents(root: Path) -> set[str]:
     return {(root / "don-vi" / f"U{i}.txt").read_text().split()[0] for i in range(FILES)}
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl+C as a terminal gives it, even when the tests run as a background job (which a
+    shell starts with SIGINT ignored, and a child inherits that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def driver(root: Path, tag: str, crash: str = "") -> subprocess.Popen[str]:
     env = {**os.environ, CRASH_ENV: crash} if crash else {k: v for k, v in os.environ.items() if k != CRASH_ENV}
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, str(root), tag, str(FILES)],
         cwd=ROOT,
         env=env,
+        preexec_fn=_default_sigint,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -104,7 +112,12 @@ def driver(root: Path, tag: str, crash: str = "") -> subprocess.Popen[str]:
 def run_cli(*args: str, crash: str = "", cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, CRASH_ENV: crash} if crash else {k: v for k, v in os.environ.items() if k != CRASH_ENV}
     return subprocess.run(
-        [sys.executable, str(ROOT / "build_reports.py"), *args], cwd=cwd, env=env, capture_output=True, text=True
+        [sys.executable, str(ROOT / "build_reports.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=_default_sigint,
     )
 
 
@@ -134,6 +147,15 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
     out = base / "truoc"
     assert build(first, out, formats=("docx",), jobs=1).built
     return first, second, out
+
+
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    """Ctrl+C raises KeyboardInterrupt in this process, as it does in a terminal (not so in a background
+    job, where SIGINT starts ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture
@@ -198,6 +220,7 @@ def test_ctrl_c_during_the_commit_waits_for_it_to_finish(tmp_path: Path) -> None
     assert_consistent(root)
 
 
+@pytest.mark.slow
 def test_killed_real_build_then_rebuild_gives_normal_names(folders: tuple[Path, Path, Path], tmp_path: Path) -> None:
     _, second, previous = folders
     out = tmp_path / "out"
@@ -218,6 +241,7 @@ def test_killed_real_build_then_rebuild_gives_normal_names(folders: tuple[Path, 
     assert all(before[name] != digest for name, digest in output_files(root).items()), "every file is renewed"
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_real_check_keeps_the_previous_report(folders: tuple[Path, Path, Path], tmp_path: Path) -> None:
     _, second, previous = folders
     out = tmp_path / "out"
@@ -231,9 +255,32 @@ def test_ctrl_c_in_a_real_check_keeps_the_previous_report(folders: tuple[Path, P
     assert_consistent(root)
 
 
+def test_ctrl_c_in_check_in_this_process_keeps_the_previous_report(
+    folders: tuple[Path, Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sigint_raises: None,
+) -> None:
+    """The fast sibling of the test above: the same Ctrl+C (a real SIGINT) at the same point, delivered
+    to this process while `cli.main` runs the check."""
+    _, second, previous = folders
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    root = out / str(NAM)
+    before = output_files(root)
+    monkeypatch.setenv(CRASH_ENV, "write:INT")
+    assert cli.main(["check", str(second), "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert "Đã dừng theo yêu cầu" in err and "Traceback" not in err
+    assert output_files(root) == before
+    assert_consistent(root)
+
+
 # --- concurrent builds --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_concurrent_commits_take_turns_and_keep_the_manifest_whole(tmp_path: Path) -> None:
     """Each commit pauses half-way through its moves; without the lock the others would plan against a
     manifest that does not yet know the moved file and divert it to "(2)"."""
@@ -247,6 +294,7 @@ def test_concurrent_commits_take_turns_and_keep_the_manifest_whole(tmp_path: Pat
     assert_consistent(root)
 
 
+@pytest.mark.slow
 def test_two_real_builds_started_together(folders: tuple[Path, Path, Path], tmp_path: Path) -> None:
     first, second, _ = folders
     out = tmp_path / "out"
@@ -271,6 +319,23 @@ def test_two_real_builds_started_together(folders: tuple[Path, Path, Path], tmp_
     assert_consistent(root)
     assert len(output_files(root)) == 1 + 1 + 1 + len(UNITS)  # + the handout
     assert not build(second, out, formats=("docx",), jobs=1).diverted
+
+
+def test_a_commit_started_during_another_waits_its_turn(tmp_path: Path) -> None:
+    """The fast sibling of the test above: one commit pauses half-way through its moves, a second one
+    (in this process) starts then; it waits for the lock and plans against the whole manifest."""
+    root = tmp_path / str(NAM)
+    commit_tag(root, "old")
+    holder = driver(root, "new", crash="move:SLEEP")
+    deadline = time.monotonic() + 30
+    while not list(root.glob(f"{STAGING_PREFIX}*/journal.json")):
+        assert holder.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    after = commit_tag(root, "newer")
+    _, err = holder.communicate(timeout=60)
+    assert holder.returncode == 0, err
+    assert not after.diverted and contents(root) == {"newer"}, "the second commit came after the first, whole"
+    assert_consistent(root)
 
 
 def test_a_build_that_cannot_get_the_lock_stops_with_a_message(tmp_path: Path) -> None:

@@ -336,6 +336,7 @@ def test_pdf_rendering_leaves_the_environment_alone(
     assert first == demo_pdf
 
 
+@pytest.mark.slow
 def test_pdf_bytes_do_not_depend_on_the_process(demo_html: str, demo_pdf: bytes, tmp_path: Path) -> None:
     """A fresh interpreter (another process, no SOURCE_DATE_EPOCH) writes the same bytes."""
     (tmp_path / "in.html").write_text(demo_html, encoding="utf-8")
