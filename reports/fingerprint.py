@@ -149,7 +149,8 @@ def unit_sources(
     don-vi.csv row, its figures, last year's figures): `aggregate.unit_dataset` keeps nothing else.
     Hashing those rows is about a hundred times cheaper than aggregating the unit and hashing its context.
     """
-    settings = hashlib.sha256(_settings_bytes(dataset.settings)).hexdigest()
+    # Where bao-cao.toml lies is not part of a unit's document: a moved data folder keeps its documents.
+    settings = hashlib.sha256(_settings_bytes(dataclasses.replace(dataset.settings, source=None))).hexdigest()
     common = f"{shared}\0{kind}\0{template}\0{settings}\0{dataset.draft}"
     last = dataset.last_year
     for code in map(str, dataset.figures.index):

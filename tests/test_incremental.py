@@ -189,3 +189,18 @@ def test_a_hand_edited_output_is_still_protected(builds: Builds, tmp_path: Path)
     assert sha(edited) == edited_hash, "the edited file is kept as it is"
     assert "Ý kiến bổ sung" not in text(beside)
     assert beside in again.documents and edited not in again.documents
+
+
+def test_a_moved_data_folder_keeps_every_unit_document(small_folder: Path, tmp_path: Path) -> None:
+    """The data folder's own path is not an input of a unit's document: renaming the folder re-renders
+    only what reads its path (the handout names the hoi-nghi/ files), never the unit reports."""
+    first = tmp_path / "du-lieu-cu"
+    shutil.copytree(small_folder, first)
+    out = tmp_path / "out"
+    assert build(first, out, formats=("docx",)).built
+    moved = tmp_path / "du-lieu-moi"
+    first.rename(moved)
+    again = build(moved, out, formats=("docx",))
+    assert again.built
+    assert not [stem for stem in again.rendered if stem.startswith("don-vi/")], again.rendered
+    assert len([stem for stem in again.kept if stem.startswith("don-vi/")]) == again.units_rendered == 5
