@@ -87,6 +87,9 @@ class DocumentKind:
     # A module-level function: it runs in a worker process, as soon as the documents it binds are ready.
     bind: Callable[[Any, Mapping[str, Mapping[str, bytes]], Sequence[str], Any], dict[str, bytes]] | None = None
     binds: tuple[str, ...] = ()  # the once-made kinds whose files `bind` reads
+    # What a per-unit document reads beyond its own unit's rows (the committee's rates it compares
+    # with): hashed into each unit document's inputs, so a change elsewhere that reaches it renders it.
+    shared_inputs: Callable[[Aggregated], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ UNIT_REPORT = DocumentKind(
     per_unit=True,
     output_stem=lambda _, code: f"{UNITS_DIR}/{vn.safe_filename(code)}",
     build_context=_unit_context,
+    shared_inputs=lambda data: unit.committee_rates(data.committee_figures),
 )
 
 

@@ -141,17 +141,18 @@ def document_fingerprint(shared: str, template: str, context: Any) -> str:
 
 
 def unit_sources(
-    dataset: Any, kind: str, template: str, shared: str, formats: Sequence[str]
+    dataset: Any, kind: str, template: str, shared: str, formats: Sequence[str], beyond: bytes = b""
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """For each included unit: the fingerprint of what its own document is computed from, by format.
 
-    A unit's document is a function of the settings, the draft flag and the unit's rows alone (its
-    don-vi.csv row, its figures, last year's figures): `aggregate.unit_dataset` keeps nothing else.
-    Hashing those rows is about a hundred times cheaper than aggregating the unit and hashing its context.
+    A unit's document is a function of the settings, the draft flag, the unit's rows (its don-vi.csv
+    row, its figures, last year's figures: `aggregate.unit_dataset` keeps nothing else) and `beyond`,
+    what it reads from the other units (the committee's rates it compares with). Hashing those is about
+    a hundred times cheaper than aggregating the unit and hashing its context.
     """
     # Where bao-cao.toml lies is not part of a unit's document: a moved data folder keeps its documents.
     settings = hashlib.sha256(_settings_bytes(dataclasses.replace(dataset.settings, source=None))).hexdigest()
-    common = f"{shared}\0{kind}\0{template}\0{settings}\0{dataset.draft}"
+    common = f"{shared}\0{kind}\0{template}\0{settings}\0{dataset.draft}\0{hashlib.sha256(beyond).hexdigest()}"
     last = dataset.last_year
     for code in map(str, dataset.figures.index):
         rows = [_row(dataset.units, code), _row(dataset.figures, code), _row(last, code) if last is not None else None]

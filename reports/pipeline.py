@@ -344,13 +344,14 @@ def _documents(
     for the caller to complete.
     """
     from reports.documents import REGISTRY, Aggregated, UnitAggregates, documents
-    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, unit_sources
+    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, context_bytes, unit_sources
 
     yield from documents(aggregated, tuple(k for k in REGISTRY if not k.per_unit))
     dataset = aggregated.dataset
     for kind in (k for k in REGISTRY if k.per_unit):
         changed = []
-        for code, sources in unit_sources(dataset, kind.name, kind.template, shared, formats):
+        beyond = context_bytes(kind.shared_inputs(aggregated)) if kind.shared_inputs else b""
+        for code, sources in unit_sources(dataset, kind.name, kind.template, shared, formats, beyond):
             stem = kind.output_stem(dataset.settings.nam, code)
             rels = {fmt: f"{stem}.{fmt}" for fmt in formats}
             if not full and all(_intact(output, rels[fmt], SOURCE_KEY, sources[fmt]) for fmt in formats):

@@ -78,8 +78,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
 def restore(builds: Builds, snapshot: Path) -> tuple[Path, Path]:
     """`snapshot` put back where it was built: its data folder and its output folder.
 
-    At the same place, not a copy elsewhere: a unit's recorded inputs include where its file was read
-    from, so a moved data folder renders every unit again once one of them changes.
+    At the same place, as a clerk's folder stays where it is (a moved folder is its own test below).
     """
     shutil.rmtree(builds.work, ignore_errors=True)
     shutil.copytree(snapshot, builds.work)
@@ -204,3 +203,18 @@ def test_a_moved_data_folder_keeps_every_unit_document(small_folder: Path, tmp_p
     assert again.built
     assert not [stem for stem in again.rendered if stem.startswith("don-vi/")], again.rendered
     assert len([stem for stem in again.kept if stem.startswith("don-vi/")]) == again.units_rendered == 5
+
+
+def test_a_change_that_moves_a_compared_committee_rate_renders_every_unit(builds: Builds, tmp_path: Path) -> None:
+    """Each unit's notice compares the unit with the committee's admission rate: one unit admitting one
+    more member moves that rate, so every notice is rendered again, and all equal a full build's."""
+    folder, out = restore(builds, builds.both)
+    root = out / str(NAM)
+    clean_folder(folder, {"DB1": {"dv_ket_nap": 6, "dv_cuoi_ky": 125}})
+    second = build(folder, out, jobs=1)
+    assert second.built, second.refused_reason
+    assert set(second.rendered) == ALL_STEMS and not second.kept
+    fresh = tmp_path / "fresh"
+    first_build(folder, fresh)
+    for rel in outputs(root):
+        assert same_document(root / rel, fresh / str(NAM) / rel), rel

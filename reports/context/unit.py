@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reports.aggregate import Aggregates
 from reports.context.values import Figures, Quote, figures, quotes
 from reports.document import NOTICE_TYPE_ABBR, DocumentFrame, filing_lines, make_frame
+from reports.figures import Share
 from reports.indicators import TEXT_CODES
 from reports.model import Dataset
 
@@ -26,6 +27,27 @@ class UnitInfo:
         return self.loai == "chi_bo_co_so"
 
 
+# The committee's rates a unit's notice compares the unit with (templates/bao-cao-don-vi.html.j2).
+COMPARED_RATES = ("ket_nap_dau_ky", "dv_htt_tro_len")
+
+
+@dataclass(frozen=True)
+class CommitteeRates:
+    """The committee's rates a unit's document compares the unit with (`khoi`): those of COMPARED_RATES.
+
+    They are the one thing a unit's document reads from the other units. An incremental build hashes
+    them into every unit document's inputs (`DocumentKind.shared_inputs`): a change that moves one of
+    them renders every unit document again; any other change leaves them as they are, equal to what a
+    full build writes. A template asking for another rate of `khoi` gets an error naming it.
+    """
+
+    ty_le: Mapping[str, Share]
+
+
+def committee_rates(committee: Figures) -> CommitteeRates:
+    return CommitteeRates({name: committee.ty_le[name] for name in COMPARED_RATES if name in committee.ty_le})
+
+
 @dataclass(frozen=True)
 class UnitContext:
     """What bao-cao-don-vi.html.j2 and the topic templates it includes receive."""
@@ -35,7 +57,7 @@ class UnitContext:
     don_vi: UnitInfo
     f: Figures  # the unit's own figures (and last year's, when nam-truoc/ has them)
     y_kien: Mapping[str, tuple[Quote, ...]]  # the unit's own texts by code
-    khoi: Figures | None  # the committee's figures, to compare the unit with (None when not given)
+    khoi: CommitteeRates | None  # the committee's rates, to compare the unit with (None when not given)
 
 
 def build(dataset: Dataset, code: str, a: Aggregates, committee: Figures | None = None) -> UnitContext:
@@ -57,5 +79,5 @@ def build(dataset: Dataset, code: str, a: Aggregates, committee: Figures | None 
         ),
         f=figures(a),
         y_kien={c: quotes(a.texts.get(c, [])) for c in TEXT_CODES},
-        khoi=committee,
+        khoi=committee_rates(committee) if committee is not None else None,
     )
