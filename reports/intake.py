@@ -21,6 +21,7 @@ from reports import indicators as ind
 from reports.errors import DataFolderError, UserError
 from reports.model import Dataset
 from reports.problems import Place, Problem, warning
+from reports.read_cache import ReadCache
 from reports.settings import SETTINGS_FILE, Settings, load_settings
 from reports.submissions import SUBMISSIONS_DIR, ReadResult, read_submissions
 from reports.units import UNITS_FILE, load_units
@@ -94,7 +95,9 @@ def _utf8_name(path: Path) -> bool:
     return True
 
 
-def load_folder(folder: Path) -> Intake:
+def load_folder(folder: Path, cache_dir: Path | None = None) -> Intake:
+    """Read and check a data folder; with `cache_dir`, files read before with the same bytes are taken
+    from there (reports.read_cache) instead of being opened again."""
     if not folder.exists():
         raise DataFolderError(f"Không tìm thấy thư mục dữ liệu {folder}.")
     if not folder.is_dir():
@@ -106,8 +109,10 @@ def load_folder(folder: Path) -> Intake:
             f"Không tìm thấy thư mục {folder / SUBMISSIONS_DIR} (nơi đặt các biểu số liệu đơn vị nộp)."
         )
     rules = RuleSettings(settings.nam, settings.kiem_tra.ty_le_xuat_sac_toi_da, settings.kiem_tra.so_luong_toi_da)
-    with _in_background(load_last_year, folder / LAST_YEAR_DIR, rules) as last_year_result:
-        read = read_submissions(folder)
+    this_year = ReadCache(cache_dir / "nam-nay") if cache_dir is not None else None
+    last_cache = ReadCache(cache_dir / "nam-truoc") if cache_dir is not None else None
+    with _in_background(load_last_year, folder / LAST_YEAR_DIR, rules, last_cache) as last_year_result:
+        read = read_submissions(folder, this_year)
     last_year, last_files, last_problems = last_year_result()
     validation = validate(units, read, rules, last_year)
     validation.problems.extend(last_problems)
@@ -124,7 +129,10 @@ BACKGROUND_MIN_FILES = 40
 
 @contextmanager
 def _in_background(
-    function: Callable[[Path, RuleSettings], LastYear], folder: Path, rules: RuleSettings
+    function: Callable[[Path, RuleSettings, ReadCache | None], LastYear],
+    folder: Path,
+    rules: RuleSettings,
+    cache: ReadCache | None = None,
 ) -> Iterator[Callable[[], LastYear]]:
     """Run `function(folder, rules)` in a second process while the block reads this year's files.
 
@@ -133,10 +141,10 @@ def _in_background(
     """
     files = sum(1 for _ in (folder / SUBMISSIONS_DIR).rglob("*")) if (folder / SUBMISSIONS_DIR).is_dir() else 0
     if files < BACKGROUND_MIN_FILES or (os.cpu_count() or 1) < 2:
-        yield lambda: function(folder, rules)
+        yield lambda: function(folder, rules, cache)
         return
     with ProcessPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(function, folder, rules)
+        future = pool.submit(function, folder, rules, cache)
         yield lambda: _result_or_warning(future)
 
 
@@ -151,7 +159,7 @@ def _result_or_warning(future: Future[LastYear]) -> LastYear:
 LastYear = tuple[pd.DataFrame | None, list[Path], list[Problem]]
 
 
-def load_last_year(folder: Path, rules: RuleSettings) -> LastYear:
+def load_last_year(folder: Path, rules: RuleSettings, cache: ReadCache | None = None) -> LastYear:
     """Last year's usable figures (units with no error in last year's own check), or None.
 
     Last year's folder needs only nop/; its don-vi.csv is used when present. A problem there never
@@ -161,7 +169,7 @@ def load_last_year(folder: Path, rules: RuleSettings) -> LastYear:
         return None, [], []
     previous = RuleSettings(rules.nam - 1, rules.max_excellent_pct, rules.max_count)
     try:
-        read = read_submissions(folder)
+        read = read_submissions(folder, cache)
         units = load_units(folder) if (folder / UNITS_FILE).is_file() else _units_from(read)
     except UserError as exc:
         return None, [], [_last_year_warning(f"Không dùng được dữ liệu năm trước: {exc.message}")]

@@ -27,6 +27,7 @@ from reports.check_report import check_report_xlsx
 from reports.intake import Intake, load_folder
 from reports.model import Dataset
 from reports.output import Diverted, OutputFolder
+from reports.read_cache import CACHE_DIR
 
 if TYPE_CHECKING:  # aggregation and the renderers are imported only when building
     from reports.documents import Aggregated, Document
@@ -69,7 +70,7 @@ class BuildResult:
 
 
 def check(folder: Path, out: Path) -> CheckResult:
-    intake = load_folder(folder)
+    intake = load_folder(folder, cache_dir=out / CACHE_DIR)
     result = _write_check_report(intake, out)
     _finish(result, folder, "check")
     return result
@@ -101,7 +102,7 @@ def build(
     """
     times: dict[str, float] = {}
     started = time.perf_counter()
-    intake = load_folder(folder)
+    intake = load_folder(folder, cache_dir=out / CACHE_DIR)
     times["doc_va_kiem_tra"] = time.perf_counter() - started
     checked = _write_check_report(intake, out)
     result = BuildResult(checked, seconds=times)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from reports import indicators as ind
 from reports.problems import Place, Problem, error, warning
+from reports.read_cache import ReadCache
 from reports.tables import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
@@ -94,16 +95,21 @@ class ReadResult:
         return pd.DataFrame.from_records(rows, columns=LONG_COLUMNS)
 
 
-def read_submissions(folder: Path) -> ReadResult:
-    """Read every spreadsheet under `<folder>/nop/` (sub-folders included, in name order)."""
+def read_submissions(folder: Path, cache: ReadCache | None = None) -> ReadResult:
+    """Read every spreadsheet under `<folder>/nop/` (sub-folders included, in name order).
+
+    With `cache`, a file read before with the same bytes (and the same tool) is taken from it.
+    """
     root = folder / SUBMISSIONS_DIR
-    reader = _Reader(folder)
+    reader = _Reader(folder, cache)
     found = list_submissions(root) if root.is_dir() else Listing([], [])
     for path, reason in found.refused:
         reader.problems.append(error("tep_khong_doc_duoc", reason, place=Place(reader.rel(path))))
     files = sorted(found.files)
     for path in files:
         reader.read_file(path)
+    if cache is not None:
+        cache.prune()
     return ReadResult(reader.submissions, reader.problems, files)
 
 
@@ -177,8 +183,9 @@ def _refusal(path: Path, base: Path) -> str:
 
 
 class _Reader:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, cache: ReadCache | None = None) -> None:
         self.folder = folder
+        self.cache = cache
         self.submissions: list[Submission] = []
         self.problems: list[Problem] = []
 
@@ -192,6 +199,29 @@ class _Reader:
 
     def read_file(self, path: Path) -> None:
         name = self.rel(path)
+        key = self._cache_key(name, path)
+        if key is not None and self.cache is not None:
+            stored = self.cache.load(key)
+            if stored is not None:
+                for submission in stored[0]:
+                    submission.id = len(self.submissions)
+                    self.submissions.append(submission)
+                self.problems.extend(stored[1])
+                return
+        first_submission, first_problem = len(self.submissions), len(self.problems)
+        self._read_file(path, name)
+        if key is not None and self.cache is not None:
+            self.cache.save(key, self.submissions[first_submission:], self.problems[first_problem:])
+
+    def _cache_key(self, name: str, path: Path) -> str | None:
+        if self.cache is None or path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            return None
+        try:
+            return self.cache.key(name, path.read_bytes())
+        except OSError:
+            return None
+
+    def _read_file(self, path: Path, name: str) -> None:
         suffix = path.suffix.lower()
         if suffix not in SPREADSHEET_SUFFIXES:
             self.problems.append(

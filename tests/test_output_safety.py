@@ -463,7 +463,7 @@ def test_an_unreadable_input_is_a_message(
     first, _, _ = folders
     unreadable = first / "nop" / f"STC-bieu-so-lieu-{NAM}.xlsx"
 
-    def refuse(folder: Path) -> None:
+    def refuse(folder: Path, **_: object) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(unreadable))
 
     monkeypatch.setattr("reports.pipeline.load_folder", refuse)
