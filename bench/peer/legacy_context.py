@@ -37,7 +37,8 @@ from reports.aggregate import (
     Share,
     Total,
 )
-from reports.context.values import coverage_notes
+from reports.context.appendix import column_index
+from reports.context.values import _chunks, coverage_notes
 from reports.document import issuing_body as _issuing_body
 from reports.document import make_frame
 from reports.figures import ShareChange, SummaryRow
@@ -134,7 +135,7 @@ def text_blocks(text: str, hint: str = "") -> list[Block]:
     A blank text becomes a placeholder for the drafter when `hint` is given, else nothing.
     """
     blocks: list[Block] = []
-    for chunk in _paragraphs(text):
+    for chunk in _chunks(text):
         current: list[str] = []
         dash = False
         for line in chunk:
@@ -149,18 +150,6 @@ def text_blocks(text: str, hint: str = "") -> list[Block]:
     if not blocks and hint:
         blocks.append(placeholder(hint))
     return blocks
-
-
-def _paragraphs(text: str) -> list[list[str]]:
-    chunks: list[list[str]] = [[]]
-    for raw in (text or "").strip().splitlines():
-        line = raw.strip()
-        if not line:
-            if chunks[-1]:
-                chunks.append([])
-        else:
-            chunks[-1].append(line)
-    return [chunk for chunk in chunks if chunk]
 
 
 def setting_blocks(noi_dung: NoiDung, name: str) -> list[Block]:
@@ -818,7 +807,7 @@ def appendix(dataset: Dataset, a: Aggregates) -> dict[str, Any]:
             "title": f"TÌNH HÌNH TĂNG, GIẢM ĐẢNG VIÊN NĂM {a.year}",
             "dvt": "Đvt: người",
             "head": movement_head(),
-            "index": column_index(MOVEMENT_CODES),
+            "index": list(column_index(MOVEMENT_CODES)),
             "rows": table_rows(a, MOVEMENT_CODES),
         },
         "rating": {
@@ -826,7 +815,7 @@ def appendix(dataset: Dataset, a: Aggregates) -> dict[str, Any]:
             "title": f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN NĂM {a.year}",
             "dvt": "Đvt: tổ chức đảng; người",
             "head": rating_head(),
-            "index": column_index(RATING_CODES),
+            "index": list(column_index(RATING_CODES)),
             "rows": table_rows(a, RATING_CODES),
         },
         "note": coverage_blocks(dataset, a),
@@ -865,30 +854,6 @@ def rating_head() -> list[list[dict[str, Any]]]:
         ],
         [_th(text) for text in levels * 2],
     ]
-
-
-def column_index(codes: Sequence[str]) -> list[str]:
-    """The BTCTW column-index row: "1", "2", ... with identities written out ("8=9+10+11+12")."""
-    number = {code: str(i) for i, code in enumerate(codes, start=3)}
-    cells = ["1", "2"]
-    for code in codes:
-        plus, minus = _identity(code)
-        if (plus or minus) and all(c in number for c in (*plus, *minus)):
-            formula = "+".join(number[c] for c in plus) + "".join(f"-{number[c]}" for c in minus)
-            cells.append(f"{number[code]}={formula}")
-        else:
-            cells.append(number[code])
-    return cells
-
-
-def _identity(code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The codes a total is made of (added, subtracted): the four levels add up to those evaluated.
-
-    D = A + B - C is not written out: "12=3+4+5+6-7-8-9-10-11" is too wide for its column.
-    """
-    if code.endswith("_duoc_danh_gia"):
-        return tuple(f"{code.split('_')[0]}_{lv}" for lv in LEVELS), ()
-    return (), ()
 
 
 def table_rows(a: Aggregates, codes: Sequence[str]) -> list[dict[str, Any]]:
