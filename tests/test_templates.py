@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 from folders import clean_folder
 
@@ -18,7 +19,7 @@ from reports.aggregate import aggregate, unit_dataset
 from reports.cli import main
 from reports.context import consolidated, unit
 from reports.intake import load_folder
-from reports.render.html import TemplateSet, render_html
+from reports.render.html import TemplateSet, _QuietBytecodeCache, get_environment, render_html
 from reports.template_copy import bundled_template_files, copy_templates
 from tests.docs_text import docx_text, pdf_text
 
@@ -135,3 +136,33 @@ def test_a_template_cannot_reach_outside_its_folders(tmp_path: Path, capsys: pyt
     )
     assert code == 2 and "Traceback" not in err
     assert "secret.txt" in err
+
+
+# --- Jinja's bytecode cache ---------------------------------------------------------------------------
+
+
+def _fresh_render(folder: Path, name: str) -> str:
+    """`name` rendered by a new environment, as a new process would (the environment is cached per process)."""
+    get_environment.cache_clear()
+    return render_html(name, {}, TemplateSet.for_folder(folder))
+
+
+def test_a_template_changed_between_runs_is_compiled_again_not_taken_from_the_cache(tmp_path: Path) -> None:
+    """Compiled templates are kept between runs (reports/render/html.py); an entry is used only for the
+    same source, so a committee's edit shows on the next build."""
+    folder = tmp_path / "bo-du-lieu"
+    (folder / "templates").mkdir(parents=True)
+    page = folder / "templates" / "thu.html.j2"
+    page.write_text("<p>Lần một</p>", encoding="utf-8")
+    assert _fresh_render(folder, "thu.html.j2") == "<p>Lần một</p>"
+    assert _fresh_render(folder, "thu.html.j2") == "<p>Lần một</p>"  # the second from the cache
+    page.write_text("<p>Lần hai, đã sửa</p>", encoding="utf-8")
+    assert _fresh_render(folder, "thu.html.j2") == "<p>Lần hai, đã sửa</p>"
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
+    cache = _QuietBytecodeCache(str(tmp_path / "bo-nho"))
+    (tmp_path / "bo-nho").mkdir()
+    env = jinja2.Environment(loader=jinja2.DictLoader({"a.j2": "{{ 1 + 1 }}"}), bytecode_cache=cache)
+    (tmp_path / "bo-nho").rmdir()  # gone between runs: writing fails, rendering goes on
+    assert env.get_template("a.j2").render() == "2"
