@@ -251,6 +251,12 @@ def run_build(
         f"({', '.join(chosen)}) trong {_show(root)}, mất {_seconds(seconds)} giây."
     )
     print(_rendered_kept(len(result.rendered), len(result.kept), full=full))
+    if result.parts_reused:
+        total = result.parts_reused + result.parts_laid_out
+        print(
+            f"PDF báo cáo tổng hợp: dùng lại {result.parts_reused}/{total} phần (thân, phụ lục) đã dàn trang ở lần "
+            "dựng trước vì nội dung không đổi."
+        )
     _print_diverted(result.diverted)
     if draft and intake.validation.has_errors:
         print("Lưu ý: đây là bản DỰ THẢO; số liệu vẫn còn lỗi (xem báo cáo kiểm tra).")

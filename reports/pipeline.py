@@ -31,6 +31,7 @@ from reports.read_cache import CACHE_DIR
 
 if TYPE_CHECKING:  # aggregation and the renderers are imported only when building
     from reports.documents import Aggregated, Document
+    from reports.part_cache import PdfPartCache
     from reports.render.html import TemplateSet
 
 
@@ -63,6 +64,9 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)  # output stems of the documents rendered this time
     kept: list[str] = field(default_factory=list)  # ... and of those kept (inputs unchanged, files intact)
     seconds: dict[str, float] = field(default_factory=dict)
+    # The report's PDF parts taken from the previous build's (reports/part_cache.py) and laid out now.
+    parts_reused: int = 0
+    parts_laid_out: int = 0
 
     @property
     def diverted(self) -> list[Diverted]:
@@ -134,6 +138,7 @@ def build(
         aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
         times["tong_hop_so_lieu"] = time.perf_counter() - started
         started = time.perf_counter()
+        parts = _part_cache(out, checked.output, templates, full=full)
         plan = _render_and_write(
             checked.output,
             aggregated,
@@ -144,7 +149,10 @@ def build(
             executor=executor,
             window=window,
             progress=_Progress(progress, len(aggregated.units)),
+            parts=parts,
         )
+        parts.prune()
+        result.parts_reused, result.parts_laid_out = parts.hits, parts.misses
         times["dung_bao_cao"] = time.perf_counter() - started
     started = time.perf_counter()
     _finish(checked, folder, "build", draft=draft)
@@ -156,6 +164,15 @@ def build(
     result.rendered = [p.stem for p in plan if p.formats]
     result.kept = [p.stem for p in plan if not p.formats]
     return result
+
+
+def _part_cache(out: Path, output: OutputFolder, templates: TemplateSet, *, full: bool) -> PdfPartCache:
+    """The PDF parts of earlier builds into `out` (for this year), read unless `full`."""
+    from reports.fingerprint import build_digest
+    from reports.part_cache import FOLDER, PdfPartCache
+
+    salt = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
+    return PdfPartCache(out / CACHE_DIR / f"{FOLDER}-{output.root.name}", salt, read=not full)
 
 
 def _templates(folder: Path, dataset: Dataset) -> TemplateSet:
@@ -231,6 +248,7 @@ def _render_and_write(
     executor: Executor | None,
     progress: _Progress,
     window: int | None = None,
+    parts: PdfPartCache | None = None,
 ) -> list[Planned]:
     """Plan each document as its context is built, render what changed, stage each file as it comes.
 
@@ -292,7 +310,7 @@ def _render_and_write(
             output.write(f"{key}.{fmt}", data, meta=meta)
 
     for rendered in render_all(
-        to_render(), formats, templates, workers=jobs, executor=executor, follow=follow, window=window
+        to_render(), formats, templates, workers=jobs, executor=executor, follow=follow, window=window, parts=parts
     ):
         stage(rendered.key, rendered.files)
         if plan[rendered.key].unit:

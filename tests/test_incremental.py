@@ -221,3 +221,47 @@ def test_a_change_that_moves_a_compared_committee_rate_renders_every_unit(builds
     first_build(folder, fresh, formats=("docx",))
     for rel in outputs(root):
         assert same_document(root / rel, fresh / str(NAM) / rel), rel
+
+
+# --- the consolidated report's PDF parts (reports/part_cache.py) ---------------------------------------
+
+
+def _retrain(builds: Builds) -> tuple[Path, Path]:
+    """The both-formats snapshot with one unit's training figure changed: the report's body changes,
+    its appendices of members, ratings and cadres do not."""
+    folder, out = restore(builds, builds.both)
+    clean_folder(folder, {"DB1": {"bd_luot_hoc_vien": 201}})
+    return folder, out
+
+
+def test_a_rebuild_lays_out_only_the_report_parts_whose_html_changed(builds: Builds, tmp_path: Path) -> None:
+    folder, out = _retrain(builds)
+    second = build(folder, out, jobs=1)
+    assert CONSOLIDATED in second.rendered
+    assert second.parts_reused >= 1 and second.parts_laid_out >= 1, (second.parts_reused, second.parts_laid_out)
+    fresh = tmp_path / "fresh"
+    first = first_build(folder, fresh)
+    assert first.parts_reused == 0
+    for stem in (CONSOLIDATED, HANDOUT):
+        rel = f"{stem}.pdf"
+        assert sha(out / str(NAM) / rel) == sha(fresh / str(NAM) / rel), f"{rel}: not the bytes of a full build"
+
+
+def test_a_damaged_part_is_laid_out_again(builds: Builds, tmp_path: Path) -> None:
+    folder, out = _retrain(builds)
+    stored = sorted((out / ".bo-nho-dem").glob("phan-pdf-*/*.pdf"))
+    assert stored, "the first builds stored the report's parts"
+    for path in stored:
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # cut short, as by a full disk
+    second = build(folder, out, jobs=1)
+    assert second.parts_reused == 0
+    fresh = tmp_path / "fresh"
+    first_build(folder, fresh)
+    rel = f"{CONSOLIDATED}.pdf"
+    assert sha(out / str(NAM) / rel) == sha(fresh / str(NAM) / rel)
+
+
+def test_full_lays_out_every_part_again(builds: Builds) -> None:
+    folder, out = _retrain(builds)
+    again = build(folder, out, jobs=1, formats=("pdf",), full=True)
+    assert again.parts_reused == 0 and again.parts_laid_out >= 2

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from reports.render.html import BUNDLED, TemplateSet, render_html
 from reports.render.pdf_parts import Part, join_parts, split_parts
@@ -87,13 +87,30 @@ def lay_out_part(html: str, templates: TemplateSet = BUNDLED) -> bytes:
     return render_part(html, templates.dirs)
 
 
+class PartCache(Protocol):
+    """PDF parts laid out in earlier builds, by the HTML they come from (reports/part_cache.py).
+
+    The same HTML gives the same bytes, so a part found here is the one laying it out would give."""
+
+    def get(self, html: str) -> bytes | None: ...
+
+    def put(self, html: str, pdf: bytes) -> None: ...
+
+
 @dataclass
 class _Joining:
     """A document whose PDF parts are being laid out: its other files, and each part once done."""
 
     files: dict[str, bytes]
-    labels: list[str]
+    parts: tuple[Part, ...]
     pdfs: list[bytes | None]
+
+    def joined(self, key: str) -> Rendered | None:
+        """The document once every part is in; None before."""
+        pdfs = [pdf for pdf in self.pdfs if pdf is not None]
+        if len(pdfs) < len(self.parts):
+            return None
+        return Rendered(key, {**self.files, "pdf": join_parts(pdfs, [p.label for p in self.parts])})
 
 
 Follow = Callable[[Rendered], Iterable[RenderJob]]
@@ -109,8 +126,11 @@ def render_all(
     on_done: Callable[[Rendered], None] | None = None,
     window: int | None = None,
     follow: Follow | None = None,
+    parts: PartCache | None = None,
 ) -> Iterator[Rendered]:
     """Every job's documents as they are finished (not necessarily in order).
+
+    A PDF in parts (pdf_parts) takes from `parts` each part laid out before and stores the others.
 
     `follow(rendered)` is called once the caller has taken each result (so after it has stored the
     files) and may return jobs that can start only now (the handout, once the report is rendered);
@@ -126,13 +146,13 @@ def render_all(
     follow = follow or _nothing_follows
     single = isinstance(jobs, Sequence) and len(jobs) <= 1
     if executor is None and (workers <= 1 or single):
-        yield from _in_process(jobs, formats, templates, on_done, follow)
+        yield from _in_process(jobs, formats, templates, on_done, follow, parts)
         return
     if executor is not None:
-        yield from _run(executor, jobs, formats, templates, on_done, window or DEFAULT_WINDOW, follow)
+        yield from _run(executor, jobs, formats, templates, on_done, window or DEFAULT_WINDOW, follow, parts)
         return
     with warm_pool(workers, formats, templates) as pool:
-        yield from _run(pool, jobs, formats, templates, on_done, window or 4 * workers, follow)
+        yield from _run(pool, jobs, formats, templates, on_done, window or 4 * workers, follow, parts)
 
 
 def _nothing_follows(_: Rendered) -> Iterable[RenderJob]:
@@ -145,6 +165,7 @@ def _in_process(
     templates: TemplateSet,
     on_done: Callable[[Rendered], None] | None,
     follow: Follow,
+    parts: PartCache | None,
 ) -> Iterator[Rendered]:
     waiting: deque[RenderJob] = deque()
     queue = iter(jobs)
@@ -152,11 +173,24 @@ def _in_process(
         job = waiting.popleft() if waiting else next(queue, None)
         if job is None:
             return
-        rendered = render_one(job, formats, templates)
+        rendered = render_one(job, formats, templates, split_pdf=parts is not None)
+        if rendered.pdf_parts:
+            rendered = _joined_here(rendered, templates, parts)
         if on_done:
             on_done(rendered)
         yield rendered
         waiting.extend(follow(rendered))
+
+
+def _joined_here(rendered: Rendered, templates: TemplateSet, parts: PartCache | None) -> Rendered:
+    """A document in parts completed in this process: each part from the cache or laid out, joined."""
+    state = _Joining(rendered.files, rendered.pdf_parts, _cached(rendered.pdf_parts, parts))
+    for index, part in enumerate(rendered.pdf_parts):
+        if state.pdfs[index] is None:
+            state.pdfs[index] = _laid_out(part, lay_out_part(part.html, templates), parts)
+    joined = state.joined(rendered.key)
+    assert joined is not None
+    return joined
 
 
 DEFAULT_WINDOW = 16  # jobs in flight on an executor whose size is not known (a Dask cluster)
@@ -170,6 +204,7 @@ def _run(
     on_done: Callable[[Rendered], None] | None,
     window: int,
     follow: Follow,
+    parts: PartCache | None,
 ) -> Iterator[Rendered]:
     pending: dict[Future[Any], tuple[str, int] | None] = {}  # a PDF part's future: (document key, index)
     joining: dict[str, _Joining] = {}
@@ -191,15 +226,19 @@ def _run(
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                rendered = _finished(future.result(), pending.pop(future), joining)
-                if rendered is None:
-                    continue
-                if rendered.pdf_parts:
-                    joining[rendered.key] = _Joining(
-                        rendered.files, [p.label for p in rendered.pdf_parts], [None] * len(rendered.pdf_parts)
+                rendered = _finished(future.result(), pending.pop(future), joining, parts)
+                if rendered is not None and rendered.pdf_parts:
+                    key, state = (
+                        rendered.key,
+                        _Joining(rendered.files, rendered.pdf_parts, _cached(rendered.pdf_parts, parts)),
                     )
                     for index, part in enumerate(rendered.pdf_parts):
-                        pending[executor.submit(lay_out_part, part.html, templates)] = (rendered.key, index)
+                        if state.pdfs[index] is None:
+                            pending[executor.submit(lay_out_part, part.html, templates)] = (key, index)
+                    rendered = state.joined(key)  # not None only when every part was in the cache
+                    if rendered is None:
+                        joining[key] = state
+                if rendered is None:
                     continue
                 if on_done:
                     on_done(rendered)
@@ -211,7 +250,9 @@ def _run(
             future.cancel()
 
 
-def _finished(result: Any, part: tuple[str, int] | None, joining: dict[str, _Joining]) -> Rendered | None:
+def _finished(
+    result: Any, part: tuple[str, int] | None, joining: dict[str, _Joining], parts: PartCache | None
+) -> Rendered | None:
     """A finished task's document: a job's result as it is, or, for a PDF part, the document once its
     last part is in (its parts joined); None while parts are still being laid out."""
     if part is None:
@@ -219,12 +260,21 @@ def _finished(result: Any, part: tuple[str, int] | None, joining: dict[str, _Joi
         return result
     key, index = part
     state = joining[key]
-    state.pdfs[index] = result
-    if any(pdf is None for pdf in state.pdfs):
-        return None
-    del joining[key]
-    pdfs = [pdf for pdf in state.pdfs if pdf is not None]
-    return Rendered(key, {**state.files, "pdf": join_parts(pdfs, state.labels)})
+    state.pdfs[index] = _laid_out(state.parts[index], result, parts)
+    rendered = state.joined(key)
+    if rendered is not None:
+        del joining[key]
+    return rendered
+
+
+def _cached(parts: Sequence[Part], cache: PartCache | None) -> list[bytes | None]:
+    return [cache.get(part.html) if cache is not None else None for part in parts]
+
+
+def _laid_out(part: Part, pdf: bytes, cache: PartCache | None) -> bytes:
+    if cache is not None:
+        cache.put(part.html, pdf)
+    return pdf
 
 
 @contextlib.contextmanager

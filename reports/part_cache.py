@@ -1,0 +1,80 @@
+"""The consolidated report's PDF parts, kept from one build to the next by the HTML they were laid out from.
+
+The report's PDF is laid out part by part (the body, then each appendix that numbers its own pages:
+`reports.render.pdf_parts`). When one unit resends a corrected figure, the body changes but most
+appendices do not: at 60 units, a changed training figure leaves 4,8 s of the 5,6 s of layout as it
+was. A part whose HTML (and tool, templates, styles and fonts: the build's digest) is the same as in an
+earlier build is taken from here instead of laid out again. WeasyPrint gives the same bytes for the same
+HTML, so the joined PDF is the one a full build writes (tested).
+
+Each entry is `<key>-<first 16 hex of the PDF's SHA-256>.pdf` in `<out>/.bo-nho-dem/phan-pdf/`: an entry
+whose bytes do not match its name (cut short, damaged) is laid out again. A PDF is data, not code: an
+output folder handed over by someone else can at worst put wrong pages in a report, as its kept outputs
+could. `--full` lays every part out again (and stores them). After a build that looked parts up, the
+entries it did not use are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FOLDER = "phan-pdf"
+FORMAT = 1
+
+
+@dataclass
+class PdfPartCache:
+    folder: Path
+    salt: str  # what every part of the build shares: the tool, the template folders, the number format
+    read: bool = True  # False for --full: lay everything out, store it anyway
+    used: set[str] = field(default_factory=set)
+    hits: int = 0
+    misses: int = 0
+
+    def key(self, html: str) -> str:
+        digest = hashlib.sha256(f"{FORMAT}\0{self.salt}\0".encode())
+        digest.update(html.encode("utf-8"))
+        return digest.hexdigest()
+
+    def get(self, html: str) -> bytes | None:
+        """The part laid out from `html` in an earlier build, or None."""
+        key = self.key(html)
+        self.used.add(key)
+        found = self._read(key) if self.read else None
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, html: str, pdf: bytes) -> None:
+        key = self.key(html)
+        self.used.add(key)
+        name = f"{key}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
+        with contextlib.suppress(OSError):  # a cache that cannot be written is not written
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{name}.{os.getpid()}.tmp"
+            tmp.write_bytes(pdf)
+            tmp.replace(self.folder / name)
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use; nothing when it looked no part up (the report
+        was kept whole, or only DOCX was made), so that the next build still finds them."""
+        if not self.used:
+            return
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob("*.pdf"):
+                if path.name.split("-", 1)[0] not in self.used:
+                    path.unlink(missing_ok=True)
+
+    def _read(self, key: str) -> bytes | None:
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob(f"{key}-*.pdf"):
+                data = path.read_bytes()
+                if data.startswith(b"%PDF-") and hashlib.sha256(data).hexdigest()[:16] == path.stem.split("-", 1)[1]:
+                    return data
+        return None
