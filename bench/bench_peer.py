@@ -110,9 +110,10 @@ def python(script: Path, *args: str | Path) -> list[str]:
 
 def documents(out: Path) -> int:
     """The report and unit documents; our build also writes the conference handout (extra work the peer
-    does not do), which is not counted."""
+    does not do), which is not counted, and keeps the report's PDF parts in out/.bo-nho-dem/ (a cache)."""
     found = [*out.rglob("*.pdf"), *out.rglob("*.docx")]
-    return sum(1 for p in found if not p.name.startswith("tai-lieu-hoi-nghi"))
+    visible = [p for p in found if not any(part.startswith(".") for part in p.relative_to(out).parts)]
+    return sum(1 for p in visible if not p.name.startswith("tai-lieu-hoi-nghi"))
 
 
 def sizes(out: Path) -> dict[str, int]:

@@ -85,7 +85,7 @@ class DocumentKind:
     # A kind made from other documents' rendered files instead of its own template rendering (the
     # handout binds the consolidated report): (context, rendered files by stem, formats, templates) -> files.
     # A module-level function: it runs in a worker process, as soon as the documents it binds are ready.
-    bind: Callable[[Any, Mapping[str, Mapping[str, bytes]], Sequence[str], Any], dict[str, bytes]] | None = None
+    bind: Callable[[Any, Mapping[str, Mapping[str, bytes]], Sequence[str], Any, Any], dict[str, bytes]] | None = None
     binds: tuple[str, ...] = ()  # the once-made kinds whose files `bind` reads
     # What a per-unit document reads beyond its own unit's rows (the committee's rates it compares
     # with): hashed into each unit document's inputs, so a change elsewhere that reaches it renders it.
@@ -135,12 +135,12 @@ def _handout_context(data: Aggregated, _: str) -> Any:
 
 
 def _bind_handout(
-    context: Any, rendered: Mapping[str, Mapping[str, bytes]], formats: Sequence[str], templates: Any
+    context: Any, rendered: Mapping[str, Mapping[str, bytes]], formats: Sequence[str], templates: Any, parts: Any
 ) -> dict[str, bytes]:
     from reports.handout import render_handout
 
     report = rendered[CONSOLIDATED.output_stem(context.nam, "")]
-    return render_handout(context, report, formats, templates)
+    return render_handout(context, report, formats, templates, parts)
 
 
 HANDOUT = DocumentKind(

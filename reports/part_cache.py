@@ -11,7 +11,8 @@ Each entry is `<key>-<first 16 hex of the PDF's SHA-256>.pdf` in `<out>/.bo-nho-
 whose bytes do not match its name (cut short, damaged) is laid out again. A PDF is data, not code: an
 output folder handed over by someone else can at worst put wrong pages in a report, as its kept outputs
 could. `--full` lays every part out again (and stores them). After a build that looked parts up, the
-entries it did not use are removed.
+entries it did not use are removed. The handout's front matter is kept here too, by the worker process
+that binds it: an entry read or written during the build (its file's time refreshed) is never removed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,12 @@ class PdfPartCache:
     used: set[str] = field(default_factory=set)
     hits: int = 0
     misses: int = 0
+    started: float = field(default_factory=time.time)
+
+    def for_another_document(self) -> PdfPartCache:
+        """The same store with its own counts, for a document rendered elsewhere (the handout's binder):
+        the build's summary counts the report's parts only."""
+        return PdfPartCache(self.folder, self.salt, self.read, started=self.started)
 
     def key(self, html: str) -> str:
         digest = hashlib.sha256(f"{FORMAT}\0{self.salt}\0".encode())
@@ -68,7 +76,8 @@ class PdfPartCache:
             return
         with contextlib.suppress(OSError):
             for path in self.folder.glob("*.pdf"):
-                if path.name.split("-", 1)[0] not in self.used:
+                # Another process of the build (the handout's binder) refreshed the files it used.
+                if path.name.split("-", 1)[0] not in self.used and path.stat().st_mtime < self.started - 1:
                     path.unlink(missing_ok=True)
 
     def _read(self, key: str) -> bytes | None:
@@ -76,5 +85,6 @@ class PdfPartCache:
             for path in self.folder.glob(f"{key}-*.pdf"):
                 data = path.read_bytes()
                 if data.startswith(b"%PDF-") and hashlib.sha256(data).hexdigest()[:16] == path.stem.split("-", 1)[1]:
+                    os.utime(path)  # used by this build: `prune` keeps it
                     return data
         return None

@@ -269,7 +269,8 @@ def _render_and_write(
         kind = KINDS[doc.kind]
         files = _Files(output, plan)
         inputs = {stem: dict(files[stem]) for stem in _bound_stems(doc, aggregated)}
-        return RenderJob(doc.stem, doc.template, doc.context, plan[doc.stem].formats, kind.bind, inputs)
+        own = parts.for_another_document() if parts is not None else None
+        return RenderJob(doc.stem, doc.template, doc.context, plan[doc.stem].formats, kind.bind, inputs, own)
 
     def to_render() -> Iterator[RenderJob]:
         seen = 0

@@ -25,6 +25,7 @@ from reports.context import consolidated
 from reports.context import handout as handout_context
 from reports.handout import bind_pdf
 from reports.intake import load_folder
+from reports.part_cache import PdfPartCache
 from reports.pipeline import BuildResult, build
 from reports.render.html import TemplateSet
 from reports.vietnamese import fmt_int
@@ -283,3 +284,24 @@ def test_odd_page_option_binds_every_part_on_an_odd_page(
     reader = PdfReader(io.BytesIO(bound))
     top = [page for level, title, page in _outline(reader) if level == 1 and title not in ("Bìa",)]
     assert len(top) >= 5 and all(page % 2 == 1 for page in top), top
+
+
+def test_the_front_matter_is_taken_from_the_cache_when_its_html_is_the_same(
+    handout: tuple[BuildResult, Path, Path], tmp_path: Path
+) -> None:
+    """A rebuild whose front matter says the same takes its PDF from reports.part_cache instead of laying
+    it out again: the same handout, byte for byte, and the same contents."""
+    _, folder, root = handout
+    dataset = load_folder(folder).dataset()
+    figures = aggregate(dataset)
+    context = handout_context.build(dataset, figures, consolidated.build(dataset, figures))
+    report = (root / f"bao-cao-tong-hop-{NAM}.pdf").read_bytes()
+    templates = TemplateSet.for_folder(folder)
+    first_cache = PdfPartCache(tmp_path / "phan", "muoi")
+    first = bind_pdf(context, report, templates, first_cache)
+    assert first_cache.hits == 0 and len(list((tmp_path / "phan").glob("*.pdf"))) == 1
+    again_cache = PdfPartCache(tmp_path / "phan", "muoi")
+    again = bind_pdf(context, report, templates, again_cache)
+    assert again_cache.hits == 1 and again_cache.misses == 0
+    assert again == first
+    assert again[0] == (root / f"tai-lieu-hoi-nghi-{NAM}.pdf").read_bytes(), "the build's own handout"

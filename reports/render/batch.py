@@ -27,6 +27,21 @@ from reports.render.pdf_parts import Part, join_parts, split_parts
 FORMATS = ("docx", "pdf")
 
 
+class PartCache(Protocol):
+    """PDF parts laid out in earlier builds, by the HTML they come from (reports/part_cache.py).
+
+    The same HTML gives the same bytes, so a part found here is the one laying it out would give."""
+
+    def get(self, html: str) -> bytes | None: ...
+
+    def put(self, html: str, pdf: bytes) -> None: ...
+
+
+Bind = Callable[
+    [Any, Mapping[str, Mapping[str, bytes]], Sequence[str], TemplateSet, PartCache | None], dict[str, bytes]
+]
+
+
 @dataclass(frozen=True)
 class RenderJob:
     key: str  # the caller's name for the result (the output path without extension)
@@ -34,10 +49,12 @@ class RenderJob:
     context: Any
     formats: tuple[str, ...] | None = None  # only these of the batch's formats (an incremental build)
     # A document made from other documents' files instead of its template (the handout binds the
-    # report): bind(context, inputs, formats, templates) -> files, with `inputs` the files it binds by
-    # key and format. A module-level function, so that it reaches worker processes by reference.
-    bind: Callable[[Any, Mapping[str, Mapping[str, bytes]], Sequence[str], TemplateSet], dict[str, bytes]] | None = None
+    # report): bind(context, inputs, formats, templates, parts) -> files, with `inputs` the files it
+    # binds by key and format and `parts` where it may keep what it lays out (None: nowhere). A
+    # module-level function, so that it reaches worker processes by reference.
+    bind: Bind | None = None
     inputs: Mapping[str, Mapping[str, bytes]] | None = None
+    parts: PartCache | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,7 @@ def render_one(
     warm_up(tuple(formats), templates)
     wanted = [fmt for fmt in formats if job.formats is None or fmt in job.formats]
     if job.bind is not None:
-        return Rendered(job.key, job.bind(job.context, job.inputs or {}, wanted, templates))
+        return Rendered(job.key, job.bind(job.context, job.inputs or {}, wanted, templates, job.parts))
     html = render_html(job.template, job.context, templates)
     if split_pdf and "pdf" in wanted:
         parts = split_parts(html)
@@ -85,16 +102,6 @@ def lay_out_part(html: str, templates: TemplateSet = BUNDLED) -> bytes:
     from reports.render.pdf import render_part
 
     return render_part(html, templates.dirs)
-
-
-class PartCache(Protocol):
-    """PDF parts laid out in earlier builds, by the HTML they come from (reports/part_cache.py).
-
-    The same HTML gives the same bytes, so a part found here is the one laying it out would give."""
-
-    def get(self, html: str) -> bytes | None: ...
-
-    def put(self, html: str, pdf: bytes) -> None: ...
 
 
 @dataclass
