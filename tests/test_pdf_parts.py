@@ -16,10 +16,13 @@ from conftest import make_small_folder
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from reports.pipeline import build
+from reports.aggregate import aggregate
+from reports.context import consolidated
+from reports.documents import CONSOLIDATED
+from reports.intake import load_folder
 from reports.render.batch import RenderJob, render_all
 from reports.render.docx import render_docx
-from reports.render.html import BUNDLED, TemplateSet
+from reports.render.html import BUNDLED, TemplateSet, render_html
 from reports.render.pdf import render_pdf
 from reports.render.pdf_parts import own_page_numbers, split_parts
 from tests.docs_text import pdf_page_numbers
@@ -101,17 +104,20 @@ def test_docx_restarts_the_numbering_in_each_appendix_section() -> None:
 
 
 def test_one_run_of_page_numbers_when_the_setting_asks(tmp_path: Path) -> None:
+    """The consolidated report alone, from the setting in bao-cao.toml to both formats (the rest of a
+    build does not read it)."""
     folder = make_small_folder(tmp_path / "data", units=("STC", "BDT"))  # two units: the report is what counts
     settings = folder / "bao-cao.toml"
     text = settings.read_text(encoding="utf-8")
     assert "trang_phu_luc_rieng" not in text and text.count("[trinh_bay]\n") == 1
     settings.write_text(text.replace("[trinh_bay]\n", "[trinh_bay]\ntrang_phu_luc_rieng = false\n"), encoding="utf-8")
-    result = build(folder, tmp_path / "out", formats=("docx", "pdf"))
-    assert result.built, result.refused_reason
-    report = next(p for p in result.documents if p.name.startswith("bao-cao-tong-hop") and p.suffix == ".pdf")
+    dataset = load_folder(folder).dataset()
+    html = render_html(CONSOLIDATED.template, consolidated.build(dataset, aggregate(dataset)))
+    assert len(split_parts(html)) == 1
+    report = render_pdf(html)
     numbers = pdf_page_numbers(report)
     assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
-    reader = PdfReader(report)
+    reader = PdfReader(io.BytesIO(report))
     assert str(len(numbers)) in _lines(reader.pages[-1])
-    document = docx.Document(str(report.with_suffix(".docx")))
+    document = docx.Document(io.BytesIO(render_docx(html)))
     assert all(s._sectPr.find(qn("w:pgNumType")) is None for s in document.sections)
