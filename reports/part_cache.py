@@ -37,10 +37,13 @@ class PdfPartCache:
     hits: int = 0
     misses: int = 0
     started: float = field(default_factory=time.time)
+    for_workers: bool = True  # False on a Dask cluster, whose machines need not see the output folder
 
-    def for_another_document(self) -> PdfPartCache:
-        """The same store with its own counts, for a document rendered elsewhere (the handout's binder):
-        the build's summary counts the report's parts only."""
+    def for_another_document(self) -> PdfPartCache | None:
+        """The same store with its own counts, for a document rendered in a worker (the handout's
+        binder): the build's summary counts the report's parts only. None when workers are remote."""
+        if not self.for_workers:
+            return None
         return PdfPartCache(self.folder, self.salt, self.read, started=self.started)
 
     def key(self, html: str) -> str:

@@ -131,6 +131,7 @@ def build(
     templates = _templates(folder, dataset)
     with contextlib.ExitStack() as stack:
         window = None
+        on_this_machine = executor is None  # a Dask cluster's workers may not see the output folder
         if executor is None and jobs > 1:
             executor = stack.enter_context(warm_pool(jobs, formats, templates))
             window = 4 * jobs  # few jobs queued ahead: the report's PDF parts and the handout go next
@@ -138,7 +139,7 @@ def build(
         aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
         times["tong_hop_so_lieu"] = time.perf_counter() - started
         started = time.perf_counter()
-        parts = _part_cache(out, checked.output, templates, full=full)
+        parts = _part_cache(out, checked.output, templates, full=full, for_workers=on_this_machine)
         plan = _render_and_write(
             checked.output,
             aggregated,
@@ -166,13 +167,17 @@ def build(
     return result
 
 
-def _part_cache(out: Path, output: OutputFolder, templates: TemplateSet, *, full: bool) -> PdfPartCache:
-    """The PDF parts of earlier builds into `out` (for this year), read unless `full`."""
+def _part_cache(
+    out: Path, output: OutputFolder, templates: TemplateSet, *, full: bool, for_workers: bool
+) -> PdfPartCache:
+    """The PDF parts of earlier builds into `out` (for this year), read unless `full`; shared with the
+    documents bound in worker processes only when those run on this machine."""
     from reports.fingerprint import build_digest
     from reports.part_cache import FOLDER, PdfPartCache
 
     salt = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
-    return PdfPartCache(out / CACHE_DIR / f"{FOLDER}-{output.root.name}", salt, read=not full)
+    folder = out / CACHE_DIR / f"{FOLDER}-{output.root.name}"
+    return PdfPartCache(folder, salt, read=not full, for_workers=for_workers)
 
 
 def _templates(folder: Path, dataset: Dataset) -> TemplateSet:
