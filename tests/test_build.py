@@ -25,6 +25,7 @@ from reports.pipeline import build
 from tests.docs_text import (
     docx_headers,
     docx_paragraphs,
+    docx_text,
     figures,
     pdf_page_numbers,
     pdf_pages,
@@ -167,17 +168,17 @@ def test_build_refuses_bad_data_and_writes_no_report(small_bad_folder: Path, tmp
 
 
 def test_draft_leaves_out_units_with_errors_and_marks_every_page(small_bad_folder: Path, tmp_path: Path) -> None:
-    result = build(small_bad_folder, tmp_path, draft=True, jobs=1, formats=("docx", "pdf"))
+    """In DOCX: every document's frame says DỰ THẢO (each section's header); that a draft's HTML marks
+    every page of its PDF is test_render_pdf.py's test_pdf_draft_mark_on_every_page."""
+    result = build(small_bad_folder, tmp_path, draft=True, jobs=1, formats=("docx",))
     assert result.built and result.units_rendered == 3
     root = tmp_path / str(NAM)
     bad = csv_first_unit(small_bad_folder)
-    assert not (root / "don-vi" / f"{bad}.pdf").exists() and not (root / "don-vi" / f"{bad}.docx").exists()
-    assert not (root / "don-vi" / "STC.pdf").exists()
+    assert not (root / "don-vi" / f"{bad}.docx").exists()
+    assert not (root / "don-vi" / "STC.docx").exists()
     for stem in (root / CONSOLIDATED, root / "don-vi" / "VNPT"):
-        pages = pdf_pages(stem.with_suffix(".pdf"))
-        assert all("DỰ THẢO" in page for page in pages), stem
         assert all("DỰ THẢO" in header for header in docx_headers(stem.with_suffix(".docx"))), stem
-    text = pdf_text(root / f"{CONSOLIDATED}.pdf")
+    text = docx_text(root / f"{CONSOLIDATED}.docx")
     after = text.split(f"tổng hợp từ 3/{len(SMALL_UNITS)} đơn vị")[1][:300]
     assert "Chi bộ Ban Dân tộc tỉnh" in after and "Đảng bộ Sở Tài chính" in after
 
