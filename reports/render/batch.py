@@ -64,6 +64,10 @@ class Rendered:
     # The PDF's parts still to lay out (a report whose appendices number their own pages, when the
     # parts go to several processes); `_run` lays them out and joins them into files["pdf"].
     pdf_parts: tuple[Part, ...] = ()
+    # With pdf_parts: the HTML and the other formats still to make from it (the DOCX), made in a task of
+    # their own so that the parts start first (the report's body is the long pole of a rebuild).
+    html: str = ""
+    later: tuple[str, ...] = ()
 
 
 def to_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> dict[str, bytes]:
@@ -91,9 +95,15 @@ def render_one(
     if split_pdf and "pdf" in wanted:
         parts = split_parts(html)
         if len(parts) > 1:
-            others = [fmt for fmt in wanted if fmt != "pdf"]
-            return Rendered(job.key, to_formats(html, others, templates), tuple(parts))
+            others = tuple(fmt for fmt in wanted if fmt != "pdf")
+            return Rendered(job.key, {}, tuple(parts), html, others)
     return Rendered(job.key, to_formats(html, wanted, templates))
+
+
+def other_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> dict[str, bytes]:
+    """The formats of a document in parts other than its PDF (`Rendered.later`), in a worker."""
+    warm_up(tuple(formats), templates)
+    return to_formats(html, formats, templates)
 
 
 def lay_out_part(html: str, templates: TemplateSet = BUNDLED) -> bytes:
@@ -111,11 +121,12 @@ class _Joining:
     files: dict[str, bytes]
     parts: tuple[Part, ...]
     pdfs: list[bytes | None]
+    later: bool = False  # its other formats are still being made
 
     def joined(self, key: str) -> Rendered | None:
-        """The document once every part is in; None before."""
+        """The document once every part (and its other formats) is in; None before."""
         pdfs = [pdf for pdf in self.pdfs if pdf is not None]
-        if len(pdfs) < len(self.parts):
+        if len(pdfs) < len(self.parts) or self.later:
             return None
         return Rendered(key, {**self.files, "pdf": join_parts(pdfs, [p.label for p in self.parts])})
 
@@ -191,7 +202,8 @@ def _in_process(
 
 def _joined_here(rendered: Rendered, templates: TemplateSet, parts: PartCache | None) -> Rendered:
     """A document in parts completed in this process: each part from the cache or laid out, joined."""
-    state = _Joining(rendered.files, rendered.pdf_parts, _cached(rendered.pdf_parts, parts))
+    files = {**rendered.files, **to_formats(rendered.html, rendered.later, templates)}
+    state = _Joining(files, rendered.pdf_parts, _cached(rendered.pdf_parts, parts))
     for index, part in enumerate(rendered.pdf_parts):
         if state.pdfs[index] is None:
             state.pdfs[index] = _laid_out(part, lay_out_part(part.html, templates), parts)
@@ -201,6 +213,7 @@ def _joined_here(rendered: Rendered, templates: TemplateSet, parts: PartCache | 
 
 
 DEFAULT_WINDOW = 16  # jobs in flight on an executor whose size is not known (a Dask cluster)
+OTHER_FORMATS = -1  # the index of a document's `later` task among its pending parts
 
 
 def _run(
@@ -235,13 +248,14 @@ def _run(
             for future in done:
                 rendered = _finished(future.result(), pending.pop(future), joining, parts)
                 if rendered is not None and rendered.pdf_parts:
-                    key, state = (
-                        rendered.key,
-                        _Joining(rendered.files, rendered.pdf_parts, _cached(rendered.pdf_parts, parts)),
-                    )
+                    key, cached = rendered.key, _cached(rendered.pdf_parts, parts)
+                    state = _Joining(rendered.files, rendered.pdf_parts, cached, later=bool(rendered.later))
                     for index, part in enumerate(rendered.pdf_parts):
                         if state.pdfs[index] is None:
                             pending[executor.submit(lay_out_part, part.html, templates)] = (key, index)
+                    if rendered.later:
+                        task = executor.submit(other_formats, rendered.html, rendered.later, templates)
+                        pending[task] = (key, OTHER_FORMATS)
                     rendered = state.joined(key)  # not None only when every part was in the cache
                     if rendered is None:
                         joining[key] = state
@@ -267,7 +281,11 @@ def _finished(
         return result
     key, index = part
     state = joining[key]
-    state.pdfs[index] = _laid_out(state.parts[index], result, parts)
+    if index == OTHER_FORMATS:
+        state.files.update(result)
+        state.later = False
+    else:
+        state.pdfs[index] = _laid_out(state.parts[index], result, parts)
     rendered = state.joined(key)
     if rendered is not None:
         del joining[key]
