@@ -38,7 +38,7 @@ from reports.aggregate import (
     Total,
 )
 from reports.context.appendix import column_index
-from reports.context.values import _chunks, coverage_notes
+from reports.context.values import coverage_notes, paragraphs
 from reports.document import issuing_body as _issuing_body
 from reports.document import make_frame
 from reports.figures import ShareChange, SummaryRow
@@ -129,24 +129,9 @@ def placeholder(hint: str) -> Block:
 
 
 def text_blocks(text: str, hint: str = "") -> list[Block]:
-    """A settings text as paragraphs: a blank line separates paragraphs, a line "- ..." is a dash item.
-
-    Lines inside one paragraph or item are joined with a space (the TOML text may be wrapped by hand).
-    A blank text becomes a placeholder for the drafter when `hint` is given, else nothing.
-    """
-    blocks: list[Block] = []
-    for chunk in _chunks(text):
-        current: list[str] = []
-        dash = False
-        for line in chunk:
-            if line.startswith(("- ", "– ")):
-                if current:
-                    blocks.append(block(" ".join(current), "dash" if dash else ""))
-                current, dash = ["- " + line[2:].strip()], True
-            else:
-                current.append(line)
-        if current:
-            blocks.append(block(" ".join(current), "dash" if dash else ""))
+    """A settings text as paragraphs (the project's `paragraphs`), each a block; a blank text becomes a
+    placeholder for the drafter when `hint` is given, else nothing."""
+    blocks = [block(p.text, "dash" if p.dash else "") for p in paragraphs(text)]
     if not blocks and hint:
         blocks.append(placeholder(hint))
     return blocks
@@ -794,6 +779,17 @@ RATING_CODES: tuple[str, ...] = (
 )
 
 
+def _table(a: Aggregates, codes: Sequence[str], title: str, unit: str, head: Any) -> dict[str, Any]:
+    return {
+        "ncols": 2 + len(codes),
+        "title": title,
+        "dvt": f"Đvt: {unit}",
+        "head": head,
+        "index": list(column_index(codes)),
+        "rows": table_rows(a, codes),
+    }
+
+
 def appendix(dataset: Dataset, a: Aggregates) -> dict[str, Any]:
     """Rows of Phụ lục 1 (membership movement) and Phụ lục 2 (classification), display-ready."""
     settings = dataset.settings
@@ -802,22 +798,14 @@ def appendix(dataset: Dataset, a: Aggregates) -> dict[str, Any]:
     return {
         "ref": reference,
         "nam": a.year,
-        "movement": {
-            "ncols": 2 + len(MOVEMENT_CODES),
-            "title": f"TÌNH HÌNH TĂNG, GIẢM ĐẢNG VIÊN NĂM {a.year}",
-            "dvt": "Đvt: người",
-            "head": movement_head(),
-            "index": list(column_index(MOVEMENT_CODES)),
-            "rows": table_rows(a, MOVEMENT_CODES),
-        },
-        "rating": {
-            "ncols": 2 + len(RATING_CODES),
-            "title": f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN NĂM {a.year}",
-            "dvt": "Đvt: tổ chức đảng; người",
-            "head": rating_head(),
-            "index": list(column_index(RATING_CODES)),
-            "rows": table_rows(a, RATING_CODES),
-        },
+        "movement": _table(a, MOVEMENT_CODES, f"TÌNH HÌNH TĂNG, GIẢM ĐẢNG VIÊN NĂM {a.year}", "người", movement_head()),
+        "rating": _table(
+            a,
+            RATING_CODES,
+            f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN NĂM {a.year}",
+            "tổ chức đảng; người",
+            rating_head(),
+        ),
         "note": coverage_blocks(dataset, a),
         "texts": texts_appendix(a),
         "texts_number": TEXTS_APPENDIX,
