@@ -280,7 +280,7 @@ def _named_anchors(reader: PdfReader) -> dict[str, int]:
         page = reader.get_destination_page_number(destination) if name in ANCHORS else None
         if page is not None:
             found[name] = page + 1
-    return dict(sorted(found.items(), key=lambda item: ANCHORS.index(item[0])))
+    return found
 
 
 def _anchors_of(laid: Any) -> dict[str, int]:

@@ -7,7 +7,7 @@ was. A part whose HTML (and tool, templates, styles and fonts: the build's diges
 earlier build is taken from here instead of laid out again. WeasyPrint gives the same bytes for the same
 HTML, so the joined PDF is the one a full build writes (tested).
 
-Each entry is `<key>-<first 16 hex of the PDF's SHA-256>.pdf` in `<out>/.bo-nho-dem/phan-pdf/`: an entry
+Each entry is `<key>-<first 16 hex of the PDF's SHA-256>.pdf` in `<out>/.bo-nho-dem/phan-pdf-<nam>/`: an entry
 whose bytes do not match its name (cut short, damaged) is laid out again. A PDF is data, not code: an
 output folder handed over by someone else can at worst put wrong pages in a report, as its kept outputs
 could. `--full` lays every part out again (and stores them). After a build that looked parts up, the

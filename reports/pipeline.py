@@ -139,12 +139,14 @@ def build(
         aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
         times["tong_hop_so_lieu"] = time.perf_counter() - started
         started = time.perf_counter()
-        parts = _part_cache(out, checked.output, templates, full=full, for_workers=on_this_machine)
+        shared = _build_digest(templates)
+        parts = _part_cache(out, checked.output, shared, full=full, for_workers=on_this_machine)
         plan = _render_and_write(
             checked.output,
             aggregated,
             tuple(formats),
             templates,
+            shared,
             full=full,
             jobs=jobs,
             executor=executor,
@@ -167,17 +169,21 @@ def build(
     return result
 
 
-def _part_cache(
-    out: Path, output: OutputFolder, templates: TemplateSet, *, full: bool, for_workers: bool
-) -> PdfPartCache:
+def _build_digest(templates: TemplateSet) -> str:
+    """What every document of the build shares: the tool, the template folders, the number format."""
+    from reports.fingerprint import build_digest
+
+    return build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
+
+
+def _part_cache(out: Path, output: OutputFolder, shared: str, *, full: bool, for_workers: bool) -> PdfPartCache:
     """The PDF parts of earlier builds into `out` (for this year), read unless `full`; shared with the
     documents bound in worker processes only when those run on this machine."""
-    from reports.fingerprint import build_digest
     from reports.part_cache import FOLDER, PdfPartCache
 
-    salt = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
-    folder = out / CACHE_DIR / f"{FOLDER}-{output.root.name}"
-    return PdfPartCache(folder, salt, read=not full, for_workers=for_workers)
+    return PdfPartCache(
+        out / CACHE_DIR / f"{FOLDER}-{output.root.name}", shared, read=not full, for_workers=for_workers
+    )
 
 
 def _templates(folder: Path, dataset: Dataset) -> TemplateSet:
@@ -247,6 +253,7 @@ def _render_and_write(
     aggregated: Aggregated,
     formats: tuple[str, ...],
     templates: TemplateSet,
+    shared: str,
     *,
     full: bool,
     jobs: int,
@@ -262,10 +269,9 @@ def _render_and_write(
     reach their names only at the commit: a failure leaves no half-built output.
     """
     from reports.documents import KINDS
-    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, build_digest
+    from reports.fingerprint import INPUTS_KEY, SOURCE_KEY
     from reports.render.batch import Rendered, RenderJob, render_all
 
-    shared = build_digest(templates.dirs, repr((templates.decimals, templates.leading_zero)))
     plan: dict[str, Planned] = {}
     waiting: dict[str, tuple[Document, set[str]]] = {}  # bound documents, by stem, and the stems they await
     finished: set[str] = set()  # the documents rendered and staged so far

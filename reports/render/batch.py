@@ -226,7 +226,8 @@ def _run(
     follow: Follow,
     parts: PartCache | None,
 ) -> Iterator[Rendered]:
-    pending: dict[Future[Any], tuple[str, int] | None] = {}  # a PDF part's future: (document key, index)
+    # A PDF part's future: (document key, its index), or (key, OTHER_FORMATS) for the document's DOCX.
+    pending: dict[Future[Any], tuple[str, int] | None] = {}
     joining: dict[str, _Joining] = {}
     queue = iter(jobs)
     exhausted = False
