@@ -257,9 +257,11 @@ def _front_pdf(front: _Front, parts: PartCache | None) -> bytes:
 
 
 def _layout(html: str, templates: TemplateSet) -> Any:
-    from weasyprint import HTML
-
     from reports.render.pdf import _base_url, _fetcher, stylesheet
+    from reports.render.weasy_import import load
+
+    load()
+    from weasyprint import HTML
 
     css, font_config = stylesheet(templates.dirs)
     document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(templates.dirs, stub_stylesheet=True))

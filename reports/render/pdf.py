@@ -32,6 +32,7 @@ from urllib.request import url2pathname
 from reports.errors import UserError
 from reports.render import pdf_fonts
 from reports.render.html import TEMPLATES_DIR
+from reports.render.weasy_import import load as load_weasyprint
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -62,6 +63,7 @@ def render_pdf(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> b
 
 def render_part(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> bytes:
     """One WeasyPrint document: `html` laid out as an A4 PDF."""
+    load_weasyprint()
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -93,6 +95,7 @@ def stylesheet(template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,)) -> tuple[CSS,
     Also where WeasyPrint is set to subset fonts with HarfBuzz (`pdf_fonts.install`): every PDF of this
     module goes through here first.
     """
+    load_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -127,6 +130,7 @@ def make_fetcher(root: Path, *, stub_stylesheet: bool = False, overrides: Sequen
     URLs are written relative to `root` (the bundled templates/); a file of the same relative path in
     one of `overrides` (the committee's templates/ first) is served instead, as Jinja's loader does.
     """
+    load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = root.resolve()

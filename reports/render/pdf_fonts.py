@@ -31,6 +31,9 @@ LOGGER = logging.getLogger(__name__)
 
 def install() -> None:
     """Make WeasyPrint subset embedded fonts with `harfbuzz_subset` (idempotent)."""
+    from reports.render.weasy_import import load
+
+    load()
     import weasyprint
     from weasyprint.pdf.fonts import Font
 
