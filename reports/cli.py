@@ -4,6 +4,7 @@
     python build_reports.py check FOLDER [--out DIR] [--chi-tiet]
     python build_reports.py build FOLDER [--out DIR] [--draft] [--strict] [--jobs N] [--formats docx,pdf]
                                   [--full] [--scheduler ADDRESS]
+    python build_reports.py watch FOLDER [--out DIR] [--draft] [--strict] [--jobs N] [--formats docx,pdf]
     python build_reports.py templates FOLDER      copy the bundled templates into FOLDER/templates/
     python build_reports.py bieu-mau FOLDER       write the blank unit form for FOLDER's year and committee
 
@@ -19,6 +20,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # pandas and the pipeline are imported only when a command ru
 
     from reports.intake import Intake
     from reports.output import Diverted
+    from reports.pipeline import BuildResult
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOLDER = ROOT / "data" / "mau"
@@ -82,15 +85,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
     build = commands.add_parser("build", help="kiểm tra rồi lập báo cáo tổng hợp và báo cáo từng đơn vị")
     _common(build)
-    build.add_argument(
-        "--draft", action="store_true", help="lập bản DỰ THẢO, bỏ qua các đơn vị có lỗi (ghi rõ trong báo cáo)"
-    )
-    build.add_argument("--strict", action="store_true", help="coi cảnh báo như lỗi")
-    build.add_argument("--jobs", type=int, default=None, help="số tiến trình dựng báo cáo (mặc định: số lõi CPU)")
-    build.add_argument(
-        "--formats", default="docx,pdf", help="định dạng cần lập, cách nhau bởi dấu phẩy (mặc định: docx,pdf)"
-    )
-    build.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
+    _build_options(build)
     build.add_argument(
         "--full", action="store_true", help="dựng lại mọi văn bản (mặc định: chỉ dựng văn bản có đầu vào thay đổi)"
     )
@@ -100,6 +95,11 @@ def make_parser() -> argparse.ArgumentParser:
         default=None,
         help="dựng văn bản trên cụm Dask đang chạy (ví dụ tcp://127.0.0.1:8786; cần pip install -e '.[dask]')",
     )
+    watch = commands.add_parser(
+        "watch", help="lập báo cáo rồi theo dõi thư mục dữ liệu: có tệp thay đổi thì tự lập lại (Ctrl+C để dừng)"
+    )
+    _common(watch)
+    _build_options(watch)
     templates = commands.add_parser(
         "templates", help="chép các mẫu văn bản vào THU_MUC/templates/ để đơn vị tự sửa câu chữ, bố cục"
     )
@@ -108,6 +108,18 @@ def make_parser() -> argparse.ArgumentParser:
     form.add_argument("folder", metavar="THU_MUC", type=Path, help="thư mục bộ dữ liệu (lấy năm, tên cơ quan)")
     form.add_argument("--out", type=Path, default=None, help="tệp ghi ra (mặc định: THU_MUC/bieu-so-lieu-don-vi.xlsx)")
     return parser
+
+
+def _build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--draft", action="store_true", help="lập bản DỰ THẢO, bỏ qua các đơn vị có lỗi (ghi rõ trong báo cáo)"
+    )
+    parser.add_argument("--strict", action="store_true", help="coi cảnh báo như lỗi")
+    parser.add_argument("--jobs", type=int, default=None, help="số tiến trình dựng báo cáo (mặc định: số lõi CPU)")
+    parser.add_argument(
+        "--formats", default="docx,pdf", help="định dạng cần lập, cách nhau bởi dấu phẩy (mặc định: docx,pdf)"
+    )
+    parser.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -130,6 +142,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_templates(args.folder)
         if args.command == "bieu-mau":
             return run_blank_form(args.folder, args.out)
+        if args.command == "watch":
+            return run_watch(
+                args.folder,
+                args.out,
+                draft=args.draft,
+                strict=args.strict,
+                jobs=args.jobs,
+                formats=args.formats,
+                details=args.chi_tiet,
+            )
         return run_build(
             args.folder,
             args.out,
@@ -210,14 +232,9 @@ def run_build(
     scheduler: str | None = None,
 ) -> int:
     from reports.pipeline import build
-    from reports.render.batch import FORMATS, default_jobs
+    from reports.render.batch import default_jobs
 
-    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    wrong = [f for f in chosen if f not in FORMATS]
-    if not chosen or wrong:
-        raise UserError(f"--formats chỉ nhận docx, pdf hoặc docx,pdf (nhận được: '{formats}').")
-    if jobs is not None and jobs < 1:
-        raise UserError("--jobs phải là số nguyên từ 1 trở lên.")
+    chosen = _chosen_formats(formats, jobs)
     check_out_folder(out, folder)
     with contextlib.ExitStack() as stack:
         executor = stack.enter_context(_dask_executor(scheduler)) if scheduler else None
@@ -234,6 +251,24 @@ def run_build(
             full=full,
             executor=executor,
         )
+    return _print_built(result, chosen, draft=draft, details=details, full=full)
+
+
+def _chosen_formats(formats: str, jobs: int | None) -> list[str]:
+    """The --formats asked for, after checking them and --jobs."""
+    from reports.render.batch import FORMATS
+
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    wrong = [f for f in chosen if f not in FORMATS]
+    if not chosen or wrong:
+        raise UserError(f"--formats chỉ nhận docx, pdf hoặc docx,pdf (nhận được: '{formats}').")
+    if jobs is not None and jobs < 1:
+        raise UserError("--jobs phải là số nguyên từ 1 trở lên.")
+    return chosen
+
+
+def _print_built(result: BuildResult, chosen: Sequence[str], *, draft: bool, details: bool, full: bool) -> int:
+    """What a build did, as `build` prints it; its exit code."""
     intake = result.check.intake
     print_problems(intake.problems, intake.units, sys.stdout, details=details)
     print_summary(intake, sys.stdout)
@@ -261,6 +296,87 @@ def run_build(
     if draft and intake.validation.has_errors:
         print("Lưu ý: đây là bản DỰ THẢO; số liệu vẫn còn lỗi (xem báo cáo kiểm tra).")
     return EXIT_OK
+
+
+def run_watch(
+    folder: Path,
+    out: Path,
+    *,
+    draft: bool = False,
+    strict: bool = False,
+    jobs: int | None = None,
+    formats: str = "docx,pdf",
+    details: bool = False,
+) -> int:
+    """Build, then build again each time a file of the data folder changes, until Ctrl+C (reports/watch.py)."""
+    from reports.pipeline import build
+    from reports.render.batch import KeptPool, default_jobs
+    from reports.render.html import USER_TEMPLATES
+    from reports.watch import next_change, snapshot
+
+    chosen = _chosen_formats(formats, jobs)
+    check_out_folder(out, folder)
+    with contextlib.suppress(ValueError, AttributeError):  # not the main thread; no SIGTERM (Windows)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl+C does
+    pool = KeptPool(jobs or default_jobs())
+    ignore = (out,)
+    fresh = False
+    try:
+        seen = snapshot(folder, ignore)
+        print(f"Theo dõi thư mục {_show(folder)}: lập báo cáo lần đầu.", flush=True)
+        while True:
+            bar = _ProgressBar()
+            try:
+                result = build(
+                    folder,
+                    out,
+                    draft=draft,
+                    strict=strict,
+                    jobs=pool.workers,
+                    formats=chosen,
+                    progress=bar.update,
+                    pool=pool,
+                    fresh_templates=fresh,
+                )
+                bar.close()
+                _print_built(result, chosen, draft=draft, details=details, full=False)
+            except Exception as exc:  # the build failed: say why, and keep watching for the fix
+                bar.close()
+                pool.discard()
+                _print_failed_build(exc)
+            print(
+                f"[{_clock()}] Đang theo dõi {_show(folder)}: khi có tệp được sửa, thêm hoặc xóa sẽ tự lập lại. "
+                "Nhấn Ctrl+C để dừng.",
+                flush=True,
+            )
+            change = next_change(folder, seen, ignore)
+            seen = change.now
+            fresh = any(Path(p).parts[0] == USER_TEMPLATES for p in change.paths)
+            print(f"\n[{_clock()}] Có thay đổi: {_listed(change.paths)}. Lập lại báo cáo.", flush=True)
+    except KeyboardInterrupt:
+        print("\nĐã dừng theo dõi; không có tệp kết quả nào bị ghi dở.", file=sys.stderr)
+        return EXIT_OK
+    finally:
+        pool.discard()
+
+
+def _print_failed_build(exc: Exception) -> None:
+    if isinstance(exc, UserError):
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+    elif isinstance(exc, OSError):
+        print(f"Lỗi: {file_system_error(exc).message}", file=sys.stderr)
+    else:
+        _report_bug()
+
+
+def _clock() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
+
+
+def _listed(paths: Sequence[str], shown: int = 3) -> str:
+    names = ", ".join(Path(p).as_posix() for p in paths[:shown])
+    more = len(paths) - shown
+    return f"{names} và {more} tệp khác" if more > 0 else names
 
 
 @contextlib.contextmanager

@@ -32,6 +32,7 @@ from reports.read_cache import CACHE_DIR
 if TYPE_CHECKING:  # aggregation and the renderers are imported only when building
     from reports.documents import Aggregated, Document
     from reports.part_cache import PdfPartCache
+    from reports.render.batch import KeptPool
     from reports.render.html import TemplateSet
 
 
@@ -98,11 +99,15 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     full: bool = False,
     executor: Executor | None = None,
+    pool: KeptPool | None = None,
+    fresh_templates: bool = False,
 ) -> BuildResult:
     """Build every report whose inputs changed since the build recorded in `out` (all, when `full`).
 
     `progress(done, total)` is called as each per-unit document to render is finished. `executor`
-    renders the documents (and aggregates the units) instead of a local pool of `jobs` processes.
+    renders the documents (and aggregates the units) instead of a local pool of `jobs` processes;
+    `pool` is a local pool kept between builds (`fresh_templates`: the templates' files changed since
+    its last build).
     """
     times: dict[str, float] = {}
     started = time.perf_counter()
@@ -126,15 +131,20 @@ def build(
         _finish(checked, folder, "build")
         return result
     from reports.documents import aggregate_all
-    from reports.render.batch import warm_pool
+    from reports.render.batch import forget_templates, warm_pool
 
     templates = _templates(folder, dataset)
     with contextlib.ExitStack() as stack:
         window = None
         on_this_machine = executor is None  # a Dask cluster's workers may not see the output folder
-        if executor is None and jobs > 1:
+        # (a kept pool is on this machine: `executor` is still None here)
+        if executor is None and pool is not None and pool.workers > 1:
+            executor, window = pool.executor(formats, templates, fresh=fresh_templates), 4 * pool.workers
+        elif executor is None and jobs > 1:
             executor = stack.enter_context(warm_pool(jobs, formats, templates))
             window = 4 * jobs  # few jobs queued ahead: the report's PDF parts and the handout go next
+        elif fresh_templates:
+            forget_templates()
         started = time.perf_counter()
         aggregated = aggregate_all(dataset)  # the consolidated figures; each unit's come with its context
         times["tong_hop_so_lieu"] = time.perf_counter() - started

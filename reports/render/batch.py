@@ -319,6 +319,52 @@ def warm_pool(workers: int, formats: Sequence[str], templates: TemplateSet = BUN
         pool.shutdown(wait=True)
 
 
+class KeptPool:
+    """A local warm pool kept from one build to the next (the watch command), so that a rebuild pays
+    neither the workers' start nor their warm-up.
+
+    `executor()` gives the pool for a build's formats and templates: the same one as last time when
+    they are the same, a new one otherwise. With `fresh` (the committee's templates changed: the
+    stylesheet or a font may be another), this process's caches of them are dropped first, so the
+    new workers fork from a process that reads them again. `discard()` after a failed build: its
+    workers may be gone.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: _WarmPool | None = None
+        self._for: tuple[tuple[str, ...], TemplateSet] | None = None
+
+    def executor(self, formats: Sequence[str], templates: TemplateSet, *, fresh: bool = False) -> Executor:
+        wanted = (tuple(formats), templates)
+        if fresh or self._pool is None or self._for != wanted:
+            self.discard()
+            if fresh:
+                forget_templates()
+            self._pool, self._for = _WarmPool(self.workers, *wanted), wanted
+        return self._pool
+
+    def discard(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._for = None
+
+
+def forget_templates() -> None:
+    """Drop what this process keeps of the templates (compiled Jinja environments, the parsed stylesheet
+    and its fonts, the warm-up), so the next document reads them again from their files."""
+    import sys
+
+    gc.unfreeze()  # warm_up froze the old stylesheet: let the collector free it
+    warm_up.cache_clear()
+    from reports.render.html import get_environment
+
+    get_environment.cache_clear()
+    pdf = sys.modules.get("reports.render.pdf")
+    if pdf is not None:
+        pdf._release_stylesheet()
+
+
 class _WarmPool(Executor):
     def __init__(self, workers: int, formats: tuple[str, ...], templates: TemplateSet) -> None:
         self._workers, self._formats, self._templates = workers, formats, templates
@@ -327,12 +373,20 @@ class _WarmPool(Executor):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self._pool is None:
             warm_up(self._formats, self._templates, compile_all=True)
-            self._pool = ProcessPoolExecutor(max_workers=self._workers)
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_leave_interrupts_to_the_caller)
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _leave_interrupts_to_the_caller() -> None:
+    """A worker ignores Ctrl+C: the terminal sends it to every process of the group, and the main
+    process stops the build (and shuts the pool down) without each worker printing a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @lru_cache(maxsize=4)
