@@ -82,6 +82,7 @@ LONGEST_FIRST = (
     "test_output_safety.py",
     "test_hostile.py",
     "test_dask.py",
+    "test_watch.py",
     "test_cli_check.py",
 )
 
