@@ -22,14 +22,16 @@ from pathlib import Path
 
 Snapshot = dict[str, tuple[int, int]]  # relative path -> (size, modification time in ns)
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1  # the shortest time between two looks
 SETTLE_SECONDS = 0.3
+SCAN_SHARE = 0.05  # looking takes at most this share of the time while waiting
 
 
 def snapshot(folder: Path, ignore: Iterable[Path] = ()) -> Snapshot:
     """Every file under `folder` that a build may read ("nop/x.xlsx": size, modification time).
 
-    About 10 ms for a 600-unit folder with last year's (1 200 files); it runs every `POLL_SECONDS`.
+    About 10 ms for a 600-unit folder with last year's (1 200 files); it runs every `POLL_SECONDS`,
+    or less often when it takes longer (`next_change`).
     """
     root = os.path.abspath(folder)
     skipped = {os.path.normcase(os.path.abspath(p)) for p in ignore}
@@ -81,16 +83,35 @@ def next_change(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Change:
-    """Wait until the folder differs from `before` and has then stayed the same for `settle` seconds."""
+    """Wait until the folder differs from `before` and has then stayed the same for `settle` seconds.
+
+    It looks every `poll` seconds, or less often when a look is slow (a large folder on a network
+    drive): a watcher waiting for hours keeps to `SCAN_SHARE` of a core.
+    """
     ignore = tuple(ignore)
-    now = snapshot(folder, ignore)
+    look = _Looker(folder, ignore, poll)
+    now = look()
     while now == before:
-        sleep(poll)
-        now = snapshot(folder, ignore)
+        sleep(look.interval)
+        now = look()
     quiet_since = clock()
     while clock() - quiet_since < settle:
-        sleep(poll)
-        later = snapshot(folder, ignore)
+        sleep(look.interval)
+        later = look()
         if later != now:
             now, quiet_since = later, clock()
     return Change(now, changed(before, now))
+
+
+@dataclass
+class _Looker:
+    folder: Path
+    ignore: tuple[Path, ...]
+    poll: float
+    interval: float = 0.0
+
+    def __call__(self) -> Snapshot:
+        started = time.perf_counter()
+        found = snapshot(self.folder, self.ignore)
+        self.interval = max(self.poll, (time.perf_counter() - started) / SCAN_SHARE)
+        return found
