@@ -12,7 +12,10 @@ on a folder made by genfolder.py (cached in bench/_work/, as bench_build.py does
   of the first unit workbook that reports it) goes up or back down by 1, then the contender builds into
   the same output folder. Ours: `build` (whatever it does on a second run); the peer "smart": only
   the documents whose inputs changed (that unit's and the consolidated report); the peer "naive":
-  `--full`, everything again.
+  `--full`, everything again. "Ours watching": `build_reports.py watch` running on a copy of its own
+  (started and given its first build before the runs), each run `bench/watch_wait.py`, which changes
+  the figure and returns when the watcher has put the new documents in place; its CPU column counts
+  only watch_wait itself, not the watcher's work.
 - `consolidated:N`: the consolidated report alone, DOCX + PDF (reading the folder included). Ours:
   `bench/peer/ours_consolidated.py`; the peer: `peer_build.py --only consolidated`.
 
@@ -38,6 +41,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -48,6 +52,7 @@ import benchutil as bu
 
 PEER = bu.BENCH / "peer" / "peer_build.py"
 OURS_CONSOLIDATED = bu.BENCH / "peer" / "ours_consolidated.py"
+WATCH_WAIT = bu.BENCH / "watch_wait.py"
 DEFAULT_JOBS = "full:60,rebuild:60,consolidated:600,full:600"
 LARGE = 600  # jobs with at least this many units use --repeats-large
 FLIP_CODES = ("bd_luot_hoc_vien", "dieu_dong", "luan_chuyen")
@@ -139,6 +144,7 @@ class Contender:
     prepare: Callable[[], None] = lambda: None
     expect: int | None = None  # documents the output folder must hold afterwards
     fresh: bool = True  # a new empty output folder for every run
+    close: Callable[[], None] = lambda: None  # after the job (stops a watcher)
 
 
 def full_job(units: int) -> tuple[list[Contender], Path]:
@@ -177,7 +183,34 @@ def rebuild_job(units: int) -> tuple[list[Contender], Path]:
         bu.log(f"  first build for {name} (untimed) ...")
         bu.run_timed(command(out))
         contenders.append(Contender(name, command, prepare=flip, expect=None, fresh=False))
+    contenders.append(watching(source, units))
     return contenders, source
+
+
+def watching(source: Path, units: int) -> Contender:
+    """`build_reports.py watch` running on its own copy: each run changes the figure and waits until the
+    watcher has put the new documents in place (bench/watch_wait.py), as a clerk waits after saving."""
+    home = bu.WORK / f"rebuild-u{units}-ours-watching"
+    shutil.rmtree(home, ignore_errors=True)
+    data, out = home / "data", home / "out"
+    shutil.copytree(source, data)
+    log = (home / "watch.log").open("w", encoding="utf-8")
+    watcher = subprocess.Popen(
+        bu.cli_command("watch", data, "--out", out), cwd=bu.ROOT, env=bu.subprocess_env(), stdout=log, stderr=log
+    )
+    bu.log("  first build for ours watching (untimed) ...")
+    deadline = time.monotonic() + 1800
+    while "Đang theo dõi" not in (home / "watch.log").read_text(encoding="utf-8"):
+        if watcher.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the watcher did not start: see {home / 'watch.log'}")
+        time.sleep(0.2)
+
+    def stop() -> None:
+        watcher.terminate()
+        watcher.wait(timeout=60)
+        log.close()
+
+    return Contender("ours watching", lambda _out: python(WATCH_WAIT, data, out), expect=None, fresh=False, close=stop)
 
 
 class Flip:
@@ -248,6 +281,16 @@ JOB_KINDS: dict[str, Callable[[int], tuple[list[Contender], Path]]] = {
 def run_job(kind: str, units: int, repeats: int, warmup: int) -> dict[str, Any]:
     bu.log(f"{kind}:{units}: preparing ...")
     contenders, folder = JOB_KINDS[kind](units)
+    try:
+        return _runs(kind, units, repeats, warmup, contenders, folder)
+    finally:
+        for c in contenders:
+            c.close()
+
+
+def _runs(
+    kind: str, units: int, repeats: int, warmup: int, contenders: list[Contender], folder: Path
+) -> dict[str, Any]:
     runs: dict[str, list[dict[str, Any]]] = {c.name: [] for c in contenders}
     output_sizes: dict[str, dict[str, int]] = {}
     for rep in range(warmup + repeats):
@@ -296,7 +339,7 @@ def report(payload: dict[str, Any]) -> None:
             times = [r["wall"] for r in runs]
             cpu = [r["cpu"] for r in runs]
             load = [r["load_before"] for r in runs]
-            is_ours = name == "ours"
+            is_ours = name.startswith("ours")
             rows.append(
                 [
                     f"{job['kind']}, {job['units']} units",
@@ -347,10 +390,17 @@ def targets(jobs: Sequence[dict[str, Any]]) -> list[list[str]]:
         if kind == "rebuild":
             smart = _ratio(med(wall(job, "peer smart")), ours)
             rows.append([f"one unit changed, {units}: peer smart / ours ≥ 2", bu.ratio(smart)])
+            watch = med(wall(job, "ours watching"))
+            if watch:
+                smart = _ratio(med(wall(job, "peer smart")), watch)
+                rows.append([f"one unit changed, {units}: peer smart / ours watching ≥ 2", bu.ratio(smart)])
             full = by.get(("full", units))
             if full:
                 ratio = _ratio(med(wall(full, "ours")), ours)
                 rows.append([f"one unit changed, {units}: our full / our rebuild ≥ 5", bu.ratio(ratio)])
+                if watch:
+                    ratio = _ratio(med(wall(full, "ours")), watch)
+                    rows.append([f"one unit changed, {units}: our full / ours watching ≥ 5", bu.ratio(ratio)])
             alone = by.get(("consolidated", units))
             if alone:
                 rows.append(
