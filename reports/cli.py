@@ -27,6 +27,7 @@ import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -135,34 +136,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_temp_folder()
         if args.command is None:
             print(f"Lập báo cáo từ bộ dữ liệu mẫu {_show(SAMPLE_FOLDER)} vào thư mục {DEFAULT_OUT}/")
-            return run_build(SAMPLE_FOLDER, DEFAULT_OUT, formats="docx,pdf")
+            return run_build(SAMPLE_FOLDER, DEFAULT_OUT, BuildOptions())
         if args.command == "check":
             return run_check(args.folder, args.out, details=args.chi_tiet)
         if args.command == "templates":
             return run_templates(args.folder)
         if args.command == "bieu-mau":
             return run_blank_form(args.folder, args.out)
+        options = BuildOptions(args.draft, args.strict, args.jobs, args.formats, args.chi_tiet)
         if args.command == "watch":
-            return run_watch(
-                args.folder,
-                args.out,
-                draft=args.draft,
-                strict=args.strict,
-                jobs=args.jobs,
-                formats=args.formats,
-                details=args.chi_tiet,
-            )
-        return run_build(
-            args.folder,
-            args.out,
-            draft=args.draft,
-            strict=args.strict,
-            jobs=args.jobs,
-            formats=args.formats,
-            details=args.chi_tiet,
-            full=args.full,
-            scheduler=args.scheduler,
-        )
+            return run_watch(args.folder, args.out, options)
+        return run_build(args.folder, args.out, options, full=args.full, scheduler=args.scheduler)
     except UserError as exc:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -219,22 +203,24 @@ def run_check(folder: Path, out: Path, *, details: bool = False) -> int:
     return EXIT_DATA if result.has_errors else EXIT_OK
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `build` and `watch` share of the command line."""
+
+    draft: bool = False
+    strict: bool = False
+    jobs: int | None = None
+    formats: str = "docx,pdf"
+    details: bool = False  # --chi-tiet
+
+
 def run_build(
-    folder: Path,
-    out: Path,
-    *,
-    draft: bool = False,
-    strict: bool = False,
-    jobs: int | None = None,
-    formats: str = "docx,pdf",
-    details: bool = False,
-    full: bool = False,
-    scheduler: str | None = None,
+    folder: Path, out: Path, options: BuildOptions, *, full: bool = False, scheduler: str | None = None
 ) -> int:
     from reports.pipeline import build
     from reports.render.batch import default_jobs
 
-    chosen = _chosen_formats(formats, jobs)
+    chosen = _chosen_formats(options)
     check_out_folder(out, folder)
     with contextlib.ExitStack() as stack:
         executor = stack.enter_context(_dask_executor(scheduler)) if scheduler else None
@@ -243,34 +229,34 @@ def run_build(
         result = build(
             folder,
             out,
-            draft=draft,
-            strict=strict,
-            jobs=jobs or default_jobs(),
+            draft=options.draft,
+            strict=options.strict,
+            jobs=options.jobs or default_jobs(),
             formats=chosen,
             progress=bar.update,
             full=full,
             executor=executor,
         )
-    return _print_built(result, chosen, draft=draft, details=details, full=full)
+    return _print_built(result, chosen, options, full=full)
 
 
-def _chosen_formats(formats: str, jobs: int | None) -> list[str]:
+def _chosen_formats(options: BuildOptions) -> list[str]:
     """The --formats asked for, after checking them and --jobs."""
     from reports.render.batch import FORMATS
 
-    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    chosen = [f.strip().lower() for f in options.formats.split(",") if f.strip()]
     wrong = [f for f in chosen if f not in FORMATS]
     if not chosen or wrong:
-        raise UserError(f"--formats chỉ nhận docx, pdf hoặc docx,pdf (nhận được: '{formats}').")
-    if jobs is not None and jobs < 1:
+        raise UserError(f"--formats chỉ nhận docx, pdf hoặc docx,pdf (nhận được: '{options.formats}').")
+    if options.jobs is not None and options.jobs < 1:
         raise UserError("--jobs phải là số nguyên từ 1 trở lên.")
     return chosen
 
 
-def _print_built(result: BuildResult, chosen: Sequence[str], *, draft: bool, details: bool, full: bool) -> int:
+def _print_built(result: BuildResult, chosen: Sequence[str], options: BuildOptions, *, full: bool) -> int:
     """What a build did, as `build` prints it; its exit code."""
-    intake = result.check.intake
-    print_problems(intake.problems, intake.units, sys.stdout, details=details)
+    intake, draft = result.check.intake, options.draft
+    print_problems(intake.problems, intake.units, sys.stdout, details=options.details)
     print_summary(intake, sys.stdout)
     print(f"Báo cáo kiểm tra: {_show(result.check.check_report)}")
     if not result.built:
@@ -298,27 +284,18 @@ def _print_built(result: BuildResult, chosen: Sequence[str], *, draft: bool, det
     return EXIT_OK
 
 
-def run_watch(
-    folder: Path,
-    out: Path,
-    *,
-    draft: bool = False,
-    strict: bool = False,
-    jobs: int | None = None,
-    formats: str = "docx,pdf",
-    details: bool = False,
-) -> int:
+def run_watch(folder: Path, out: Path, options: BuildOptions) -> int:
     """Build, then build again each time a file of the data folder changes, until Ctrl+C (reports/watch.py)."""
     from reports.pipeline import build
     from reports.render.batch import KeptPool, default_jobs
     from reports.render.html import USER_TEMPLATES
     from reports.watch import next_change, snapshot
 
-    chosen = _chosen_formats(formats, jobs)
+    chosen = _chosen_formats(options)
     check_out_folder(out, folder)
     with contextlib.suppress(ValueError, AttributeError):  # not the main thread; no SIGTERM (Windows)
         signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl+C does
-    pool = KeptPool(jobs or default_jobs())
+    pool = KeptPool(options.jobs or default_jobs())
     ignore = (out,)
     fresh = False
     try:
@@ -330,8 +307,8 @@ def run_watch(
                 result = build(
                     folder,
                     out,
-                    draft=draft,
-                    strict=strict,
+                    draft=options.draft,
+                    strict=options.strict,
                     jobs=pool.workers,
                     formats=chosen,
                     progress=bar.update,
@@ -339,7 +316,7 @@ def run_watch(
                     fresh_templates=fresh,
                 )
                 bar.close()
-                _print_built(result, chosen, draft=draft, details=details, full=False)
+                _print_built(result, chosen, options, full=False)
             except Exception as exc:  # the build failed: say why, and keep watching for the fix
                 bar.close()
                 pool.discard()
