@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from reports import __version__
-from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, UserError, file_system_error
+from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataFolderError, UserError, file_system_error
 from reports.output import TOOL_NAME, check_out_folder
 from reports.problems import Problem, Severity, sort_key
 
@@ -292,6 +292,8 @@ def run_watch(folder: Path, out: Path, options: BuildOptions) -> int:
     from reports.watch import next_change, snapshot
 
     chosen = _chosen_formats(options)
+    if not folder.is_dir():  # a mistyped name: nothing to watch (a broken folder is watched until mended)
+        raise DataFolderError(f"Không tìm thấy thư mục dữ liệu {folder}.")
     check_out_folder(out, folder)
     with contextlib.suppress(ValueError, AttributeError):  # not the main thread; no SIGTERM (Windows)
         signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl+C does

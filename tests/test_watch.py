@@ -112,6 +112,11 @@ def test_a_changed_stylesheet_reaches_the_pdf_of_a_warm_pool(tmp_path: Path) -> 
     assert "DẤU MỚI CỦA MẪU" in pdf_text(out / str(NAM) / "don-vi" / "DB1.pdf")
 
 
+def test_a_missing_data_folder_stops_the_watch_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["watch", str(tmp_path / "khong-co"), "--out", str(tmp_path / "out")]) == 2
+    assert "Không tìm thấy thư mục dữ liệu" in capsys.readouterr().err
+
+
 # --- reports/watch.py --------------------------------------------------------------------------------
 
 
