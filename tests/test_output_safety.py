@@ -30,7 +30,7 @@ import pytest
 
 from reports import cli
 from reports.errors import UserError
-from reports.output import CRASH_ENV, MANIFEST, STAGING_PREFIX, OutputFolder
+from reports.output import CRASH_ENV, MANIFEST, STAGED_FILES, STAGING_PREFIX, OutputFolder
 from reports.pipeline import build, check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -275,6 +275,33 @@ def test_ctrl_c_in_check_in_this_process_keeps_the_previous_report(
     assert "Đã dừng theo yêu cầu" in err and "Traceback" not in err
     assert output_files(root) == before
     assert_consistent(root)
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_terminal_stops_a_parallel_build_at_once(tmp_path: Path) -> None:
+    """A terminal sends Ctrl+C to the whole process group, the pool's workers included. The workers ignore
+    it (no traceback of theirs) and are stopped by the build as it ends: it exits with the usual message
+    in well under a second (0,1 s here), where waiting for them to finish their documents took 1,0-1,7 s."""
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build_reports.py"), "build", str(SAMPLE), "--out", str(out), "--jobs", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob(f"{NAM}/{STAGING_PREFIX}*/{STAGED_FILES}/don-vi/*.pdf")):  # the workers are rendering
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+        time.sleep(0.05)
+    os.killpg(build.pid, signal.SIGINT)
+    stopped = time.monotonic()
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 130 and time.monotonic() - stopped < 1, (build.returncode, err)
+    assert "Đã dừng theo yêu cầu" in err and "Traceback" not in err and "Lỗi nội bộ" not in err, err
+    assert not list(out.glob(f"{NAM}/don-vi/*")), "nothing of the stopped build is in place"
 
 
 # --- concurrent builds --------------------------------------------------------------------------------

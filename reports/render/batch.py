@@ -315,8 +315,10 @@ def warm_pool(workers: int, formats: Sequence[str], templates: TemplateSet = BUN
     pool = _WarmPool(workers, tuple(formats), templates)
     try:
         yield pool
-    finally:
-        pool.shutdown(wait=True)
+    except BaseException:  # a failed or interrupted build: what the workers are doing is not wanted
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 class KeptPool:
@@ -377,8 +379,15 @@ class _WarmPool(Executor):
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        """With `cancel_futures`, the workers are stopped too: they ignore Ctrl+C, and a 600-unit report's
+        appendix would otherwise be laid out to the end (10 s and more) before the pool lets go."""
+        if self._pool is None:
+            return
+        if cancel_futures:
+            workers = getattr(self._pool, "_processes", None) or {}  # private; Python 3.14 has terminate_workers()
+            for process in list(workers.values()):
+                process.terminate()
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def _leave_interrupts_to_the_caller() -> None:
