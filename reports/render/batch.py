@@ -392,10 +392,13 @@ class _WarmPool(Executor):
 
 def _leave_interrupts_to_the_caller() -> None:
     """A worker ignores Ctrl+C: the terminal sends it to every process of the group, and the main
-    process stops the build (and shuts the pool down) without each worker printing a traceback."""
+    process stops the build (and the workers) without each worker printing a traceback. SIGTERM, which
+    the main process sends to stop a worker, ends it as by default, whatever handler it inherited (the
+    watch command turns SIGTERM into Ctrl+C for itself)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @lru_cache(maxsize=4)
