@@ -253,7 +253,9 @@ def _chosen_formats(options: BuildOptions) -> list[str]:
     return chosen
 
 
-def _print_built(result: BuildResult, chosen: Sequence[str], options: BuildOptions, *, full: bool) -> int:
+def _print_built(
+    result: BuildResult, chosen: Sequence[str], options: BuildOptions, *, full: bool, watching: bool = False
+) -> int:
     """What a build did, as `build` prints it; its exit code."""
     intake, draft = result.check.intake, options.draft
     print_problems(intake.problems, intake.units, sys.stdout, details=options.details)
@@ -262,7 +264,8 @@ def _print_built(result: BuildResult, chosen: Sequence[str], options: BuildOptio
     if not result.built:
         print(f"KHÔNG LẬP BÁO CÁO: {result.refused_reason}", file=sys.stderr)
         if not draft:
-            print("Sửa các lỗi nêu trên rồi chạy lại, hoặc thêm --draft để lập bản dự thảo.", file=sys.stderr)
+            then = "lưu tệp là công cụ tự lập lại" if watching else "chạy lại"
+            print(f"Sửa các lỗi nêu trên rồi {then}, hoặc thêm --draft để lập bản dự thảo.", file=sys.stderr)
         return EXIT_DATA
     root = result.check.output.root
     seconds = result.seconds.get("tong", 0.0)
@@ -318,7 +321,7 @@ def run_watch(folder: Path, out: Path, options: BuildOptions) -> int:
                     fresh_templates=fresh,
                 )
                 bar.close()
-                _print_built(result, chosen, options, full=False)
+                _print_built(result, chosen, options, full=False, watching=True)
             except Exception as exc:  # the build failed: say why, and keep watching for the fix
                 bar.close()
                 pool.discard()

@@ -64,7 +64,7 @@ class Watcher:
         return code, self.process.stderr.read()
 
 
-def test_the_watcher_rebuilds_a_changed_workbook_and_outlives_a_broken_settings_file(tmp_path: Path) -> None:
+def test_the_watcher_rebuilds_a_changed_workbook_and_outlives_broken_settings_and_data(tmp_path: Path) -> None:
     folder, out = clean_folder(tmp_path / "data"), tmp_path / "out"
     settings = folder / "bao-cao.toml"
     good = settings.read_text(encoding="utf-8")
@@ -80,6 +80,8 @@ def test_the_watcher_rebuilds_a_changed_workbook_and_outlives_a_broken_settings_
         failed = watcher.until_watching()
         settings.write_text(good + "\n# sửa lại\n", encoding="utf-8")
         mended = watcher.until_watching()
+        write_unit_workbook(folder / workbook_file("DB1"), "DB1", changed_figures(CLEAN["DB1"], {"dv_nu": "50 đv"}))
+        refused = watcher.until_watching()
     finally:
         code, errors = watcher.stop()
     assert f"Có thay đổi: {workbook_file('DB1')}. Lập lại" in second, second
@@ -89,6 +91,8 @@ def test_the_watcher_rebuilds_a_changed_workbook_and_outlives_a_broken_settings_
         assert docx_text(watched) == docx_text(built), stem
     assert "Đã lập" not in failed and "bao-cao.toml" in errors, (failed, errors)
     assert "giữ nguyên cả 5 văn bản" in mended, mended
+    assert "khong_phai_so_nguyen" in refused or "không phải" in refused, refused
+    assert "KHÔNG LẬP BÁO CÁO" in errors and "lưu tệp là công cụ tự lập lại" in errors, errors
     assert code == 0 and "Đã dừng theo dõi" in errors and "Traceback" not in errors, errors
 
 
