@@ -51,7 +51,7 @@ def build_once(folder: Path, units: int, jobs: int) -> tuple[float, float | None
     """Wall seconds of one build, and the pipeline's own total as the command prints it."""
     with bu.fresh_dir("build-out-") as out:
         seconds, stdout = bu.run_timed(bu.cli_command("build", folder, "--out", out, "--jobs", jobs))
-        documents = bu.count_files(out, "*.pdf") + bu.count_files(out, "*.docx")
+        documents = bu.report_documents(out)
     if documents != 2 * (units + 1):
         raise RuntimeError(f"expected {2 * (units + 1)} documents from {folder}, found {documents}")
     found = _PIPELINE_SECONDS.search(stdout)

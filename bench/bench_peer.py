@@ -115,11 +115,7 @@ def python(script: Path, *args: str | Path) -> list[str]:
 
 
 def documents(out: Path) -> int:
-    """The report and unit documents; our build also writes the conference handout (extra work the peer
-    does not do), which is not counted, and keeps the report's PDF parts in out/.bo-nho-dem/ (a cache)."""
-    found = [*out.rglob("*.pdf"), *out.rglob("*.docx")]
-    visible = [p for p in found if not any(part.startswith(".") for part in p.relative_to(out).parts)]
-    return sum(1 for p in visible if not p.name.startswith("tai-lieu-hoi-nghi"))
+    return bu.report_documents(out)
 
 
 def sizes(out: Path) -> dict[str, int]:

@@ -98,6 +98,14 @@ def count_files(folder: Path, pattern: str) -> int:
     return sum(1 for _ in folder.rglob(pattern))
 
 
+def report_documents(out: Path) -> int:
+    """The report and unit documents (.pdf, .docx) of a build's output folder. Not counted: the conference
+    handout (extra work the peer does not do) and what the build keeps in hidden folders (its caches)."""
+    found = [*out.rglob("*.pdf"), *out.rglob("*.docx")]
+    visible = [p for p in found if not any(part.startswith(".") for part in p.relative_to(out).parts)]
+    return sum(1 for p in visible if not p.name.startswith("tai-lieu-hoi-nghi"))
+
+
 # --------------------------------------------------------------------------------------------
 # Timing
 # --------------------------------------------------------------------------------------------
