@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # pandas and the pipeline are imported only when a command ru
     from reports.intake import Intake
     from reports.output import Diverted
     from reports.pipeline import BuildResult
+    from reports.render.batch import KeptPool
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOLDER = ROOT / "data" / "mau"
@@ -289,57 +290,83 @@ def _print_built(
 
 def run_watch(folder: Path, out: Path, options: BuildOptions) -> int:
     """Build, then build again each time a file of the data folder changes, until Ctrl+C (reports/watch.py)."""
-    from reports.pipeline import build
     from reports.render.batch import KeptPool, default_jobs
-    from reports.render.html import USER_TEMPLATES
-    from reports.watch import next_change, snapshot
 
     chosen = _chosen_formats(options)
     if not folder.is_dir():  # a mistyped name: nothing to watch (a broken folder is watched until mended)
         raise DataFolderError(f"Không tìm thấy thư mục dữ liệu {folder}.")
     check_out_folder(out, folder)
-    with contextlib.suppress(ValueError, AttributeError):  # not the main thread; no SIGTERM (Windows)
-        signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl+C does
     pool = KeptPool(options.jobs or default_jobs())
-    ignore = (out,)
-    fresh = False
     try:
-        seen = snapshot(folder, ignore)
-        print(f"Theo dõi thư mục {_show(folder)}: lập báo cáo lần đầu.", flush=True)
-        while True:
-            bar = _ProgressBar()
-            try:
-                result = build(
-                    folder,
-                    out,
-                    draft=options.draft,
-                    strict=options.strict,
-                    jobs=pool.workers,
-                    formats=chosen,
-                    progress=bar.update,
-                    pool=pool,
-                    fresh_templates=fresh,
-                )
-                bar.close()
-                _print_built(result, chosen, options, full=False, watching=True)
-            except Exception as exc:  # the build failed: say why, and keep watching for the fix
-                bar.close()
-                pool.discard()
-                _print_failed_build(exc)
-            print(
-                f"[{_clock()}] Đang theo dõi {_show(folder)}: khi có tệp được sửa, thêm hoặc xóa sẽ tự lập lại. "
-                "Nhấn Ctrl+C để dừng.",
-                flush=True,
-            )
-            change = next_change(folder, seen, ignore)
-            seen = change.now
-            fresh = any(Path(p).parts[0] == USER_TEMPLATES for p in change.paths)
-            print(f"\n[{_clock()}] Có thay đổi: {_listed(change.paths)}. Lập lại báo cáo.", flush=True)
+        with _sigterm_as_ctrl_c():
+            _watch(folder, out, options, chosen, pool)
     except KeyboardInterrupt:
         print("\nĐã dừng theo dõi; không có tệp kết quả nào bị ghi dở.", file=sys.stderr)
-        return EXIT_OK
     finally:
         pool.discard()
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """`kill` stops the watcher as Ctrl+C does (the handler it had is put back afterwards)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    except (ValueError, AttributeError):  # not the main thread; no SIGTERM
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _watch(folder: Path, out: Path, options: BuildOptions, chosen: Sequence[str], pool: KeptPool) -> None:
+    from reports.render.html import USER_TEMPLATES
+    from reports.watch import next_change, snapshot
+
+    ignore = (out,)
+    seen = snapshot(folder, ignore)
+    fresh = False
+    print(f"Theo dõi thư mục {_show(folder)}: lập báo cáo lần đầu.", flush=True)
+    while True:
+        _watched_build(folder, out, options, chosen, pool, fresh_templates=fresh)
+        print(
+            f"[{_clock()}] Đang theo dõi {_show(folder)}: khi có tệp được sửa, thêm hoặc xóa sẽ tự lập lại. "
+            "Nhấn Ctrl+C để dừng.",
+            flush=True,
+        )
+        change = next_change(folder, seen, ignore)
+        seen, fresh = change.now, any(Path(p).parts[0] == USER_TEMPLATES for p in change.paths)
+        print(f"\n[{_clock()}] Có thay đổi: {_listed(change.paths)}. Lập lại báo cáo.", flush=True)
+
+
+def _watched_build(
+    folder: Path, out: Path, options: BuildOptions, chosen: Sequence[str], pool: KeptPool, *, fresh_templates: bool
+) -> None:
+    """One build of the watch; a failure is printed and the watch goes on (its pool started again)."""
+    from reports.pipeline import build
+
+    bar = _ProgressBar()
+    try:
+        result = build(
+            folder,
+            out,
+            draft=options.draft,
+            strict=options.strict,
+            jobs=pool.workers,
+            formats=chosen,
+            progress=bar.update,
+            pool=pool,
+            fresh_templates=fresh_templates,
+        )
+    except Exception as exc:
+        bar.close()
+        pool.discard()
+        _print_failed_build(exc)
+        return
+    bar.close()
+    _print_built(result, chosen, options, full=False, watching=True)
 
 
 def _print_failed_build(exc: Exception) -> None:

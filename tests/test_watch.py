@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reports import cli
-from reports.watch import changed, next_change, snapshot
+from reports.watch import Change, Snapshot, changed, next_change, snapshot
 from tests.docs_text import docx_text, pdf_text
 from tests.folders import CLEAN, NAM, clean_folder, workbook_file, write_unit_workbook
 from tests.folders import changed as changed_figures
@@ -64,35 +64,69 @@ class Watcher:
         return code, self.process.stderr.read()
 
 
-def test_the_watcher_rebuilds_a_changed_workbook_and_outlives_broken_settings_and_data(tmp_path: Path) -> None:
-    folder, out = clean_folder(tmp_path / "data"), tmp_path / "out"
+def test_the_watcher_rebuilds_a_changed_workbook_and_outlives_broken_settings_and_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`watch` in this process, its pool of two kept between builds; each wait for a change makes the next
+    change of the script instead, and Ctrl+C comes after the last (the real waiting: the slow test below)."""
+    folder, out, fresh = clean_folder(tmp_path / "data"), tmp_path / "out", tmp_path / "fresh"
     settings = folder / "bao-cao.toml"
     good = settings.read_text(encoding="utf-8")
-    watcher = Watcher(folder, out, "--formats", "docx", "--jobs", "2")
-    try:
-        first = watcher.until_watching()
-        assert "Dựng 5 văn bản" in first, first
-        write_unit_workbook(folder / workbook_file("DB1"), "DB1", changed_figures(CLEAN["DB1"], {"dv_nu": 49}))
-        second = watcher.until_watching()
-        fresh = tmp_path / "fresh"  # the folder as it is now, built once from nothing in one process
+    printed: list[str] = []
+    complained: list[str] = []
+
+    def fresh_build() -> None:  # the folder as it is now, built once from nothing, for comparison
         assert cli.main(["build", str(folder), "--out", str(fresh), "--formats", "docx", "--jobs", "1"]) == 0
-        settings.write_text(good + "\n[[broken", encoding="utf-8")
-        failed = watcher.until_watching()
-        settings.write_text(good + "\n# sửa lại\n", encoding="utf-8")
-        mended = watcher.until_watching()
-        write_unit_workbook(folder / workbook_file("DB1"), "DB1", changed_figures(CLEAN["DB1"], {"dv_nu": "50 đv"}))
-        refused = watcher.until_watching()
-    finally:
-        code, errors = watcher.stop()
+
+    def db1(**changes: object) -> None:
+        write_unit_workbook(folder / workbook_file("DB1"), "DB1", changed_figures(CLEAN["DB1"], changes))
+
+    steps = [
+        lambda: db1(dv_nu=49),
+        lambda: (fresh_build(), settings.write_text(good + "\n[[broken", encoding="utf-8")),
+        lambda: settings.write_text(good + "\n# sửa lại\n", encoding="utf-8"),
+        lambda: db1(dv_nu="?"),  # not a number: an error, the build is refused
+    ]
+
+    def scripted_change(folder_: Path, before: Snapshot, ignore: tuple[Path, ...] = ()) -> Change:
+        so_far = capsys.readouterr()
+        printed.append(so_far.out)
+        complained.append(so_far.err)
+        if not steps:
+            raise KeyboardInterrupt
+        steps.pop(0)()
+        capsys.readouterr()  # the comparison build's own printing
+        now = snapshot(folder_, ignore)
+        return Change(now, changed(before, now))
+
+    monkeypatch.setattr("reports.watch.next_change", scripted_change)
+    assert cli.main(["watch", str(folder), "--out", str(out), "--formats", "docx", "--jobs", "2"]) == 0
+    errors = "".join(complained) + capsys.readouterr().err
+    first, second, failed, mended, refused = printed
+    assert "Dựng 5 văn bản" in first, first
     assert f"Có thay đổi: {workbook_file('DB1')}. Lập lại" in second, second
     assert "Dựng lại 3 văn bản có đầu vào thay đổi; giữ nguyên 2 văn bản" in second, second
     for stem in (CONSOLIDATED, "don-vi/DB1", "don-vi/CB2"):
-        watched, built = out / str(NAM) / f"{stem}.docx", fresh / str(NAM) / f"{stem}.docx"
-        assert docx_text(watched) == docx_text(built), stem
+        assert docx_text(out / str(NAM) / f"{stem}.docx") == docx_text(fresh / str(NAM) / f"{stem}.docx"), stem
     assert "Đã lập" not in failed and "bao-cao.toml" in errors, (failed, errors)
     assert "giữ nguyên cả 5 văn bản" in mended, mended
     assert "khong_phai_so_nguyen" in refused or "không phải" in refused, refused
     assert "KHÔNG LẬP BÁO CÁO" in errors and "lưu tệp là công cụ tự lập lại" in errors, errors
+    assert "Đã dừng theo dõi" in errors and "Traceback" not in errors, errors
+
+
+@pytest.mark.slow
+def test_the_running_watcher_sees_a_saved_workbook_and_stops_on_sigterm(tmp_path: Path) -> None:
+    folder, out = clean_folder(tmp_path / "data"), tmp_path / "out"
+    watcher = Watcher(folder, out, "--formats", "docx", "--jobs", "2")
+    try:
+        watcher.until_watching()
+        write_unit_workbook(folder / workbook_file("DB1"), "DB1", changed_figures(CLEAN["DB1"], {"dv_nu": 49}))
+        second = watcher.until_watching()
+    finally:
+        code, errors = watcher.stop()
+    assert f"Có thay đổi: {workbook_file('DB1')}. Lập lại" in second, second
+    assert "Dựng lại 3 văn bản có đầu vào thay đổi" in second, second
     assert code == 0 and "Đã dừng theo dõi" in errors and "Traceback" not in errors, errors
 
 

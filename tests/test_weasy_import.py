@@ -3,6 +3,9 @@ libraries as its own import, and leaves ctypes as it was."""
 
 from __future__ import annotations
 
+import ast
+import ctypes.util
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -34,12 +37,34 @@ def _libraries(how: str) -> list[str]:
     return done.stdout.split()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the quick search is for Linux only")
 def test_the_quick_import_opens_the_libraries_weasyprint_opens_itself() -> None:
     quick = _libraries("from reports.render.weasy_import import load; load()")
     plain = _libraries("import weasyprint")
     assert quick == plain
     assert any("pango" in path for path in quick) and any("harfbuzz" in path for path in quick)
+
+
+def _weasyprint_library_names() -> list[str]:
+    """Every spelling weasyprint/text/ffi.py tries (the string arguments of its `_dlopen` calls)."""
+    spec = importlib.util.find_spec("weasyprint")  # a top-level name: found, not imported
+    assert spec is not None and spec.submodule_search_locations
+    source = Path(spec.submodule_search_locations[0], "text", "ffi.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "_dlopen"]
+    return [a.value for call in calls for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the quick search is for Linux only")
+def test_every_name_weasyprint_tries_gets_ctypes_own_answer() -> None:
+    """The fast sibling of the test above: name by name, the listing's answer is ctypes' (which asks
+    ldconfig, gcc and ld in subprocesses)."""
+    names = _weasyprint_library_names()
+    listing = weasy_import._loader_listing()
+    assert len(names) >= 20 and listing is not None
+    quick = weasy_import._finder(listing)
+    assert {name: quick(name) for name in names} == {name: ctypes.util.find_library(name) for name in names}
 
 
 def test_find_library_answers_from_the_listing_as_ctypes_does() -> None:
