@@ -85,6 +85,56 @@ def bind_pdf(
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject
 
+    plan = _plan(ctx, report_pdf, templates, parts)
+    bound, starts, report = plan.bound, plan.starts, plan.bound[0][1]
+    front = PdfReader(io.BytesIO(_front_pdf(plan.front, parts)))
+    writer = PdfWriter()
+    for index in range(plan.front_count):
+        writer.add_page(front.pages[index])
+    number_page = plan.front_count
+    own_numbers = own_page_numbers(report_pdf)  # an appendix may number its own pages from 1
+    for (_, reader), start in zip(bound, starts, strict=True):
+        _pad_to(writer, start, reader.pages[0])
+        for index, page in enumerate(reader.pages):
+            added = writer.add_page(page)
+            if reader is report and own_numbers[index] not in ("", "1"):
+                _strip_own_number(added, own_numbers[index])
+            _stamp(writer, added, front.pages[number_page], number_page)
+            number_page += 1
+    _bookmarks(writer, ctx, plan.front.anchors, bound, starts, plan.headings)
+    digest = hashlib.sha256(out_of(front) + report_pdf).digest()[:16]
+    writer._ID = ArrayObject((ByteStringObject(digest), ByteStringObject(digest)))  # reproducible, not random
+    writer.add_metadata({"/Title": f"Tài liệu {ctx.ten_hoi_nghi}", "/Author": ctx.doc.author, "/Producer": "pypdf"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), plan.contents(ctx)
+
+
+def contents_of(
+    ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet, parts: PartCache | None = None
+) -> tuple[TocEntry, ...]:
+    """The contents `bind_pdf` prints, without binding: for the DOCX made beside the PDF, in another task."""
+    return _plan(ctx, report_pdf, templates, parts).contents(ctx)
+
+
+@dataclass
+class _Plan:
+    """Where everything goes: the bound PDFs, the report's headings, where each part starts, the front
+    matter laid out for those numbers and its page count."""
+
+    bound: list[tuple[str, PdfReader]]
+    headings: list[Heading]
+    starts: list[int]
+    front: _Front
+    front_count: int
+
+    def contents(self, ctx: HandoutContext) -> tuple[TocEntry, ...]:
+        return _contents(ctx, self.front.anchors, self.bound, self.headings, self.starts)
+
+
+def _plan(ctx: HandoutContext, report_pdf: bytes, templates: TemplateSet, parts: PartCache | None) -> _Plan:
+    from pypdf import PdfReader
+
     report = PdfReader(io.BytesIO(report_pdf))
     bound: list[tuple[str, PdfReader]] = [(ctx.tieu_de_bao_cao, report)]
     bound.extend((a.tieu_de, _read_attachment(a.path)) for a in ctx.tai_lieu)
@@ -100,28 +150,7 @@ def bind_pdf(
         if actual == front_count and laid.anchors == guess:
             break
         front_count, anchors = actual, laid.anchors
-    anchors = laid.anchors
-    front = PdfReader(io.BytesIO(_front_pdf(laid, parts)))
-    writer = PdfWriter()
-    for index in range(front_count):
-        writer.add_page(front.pages[index])
-    number_page = front_count
-    own_numbers = own_page_numbers(report_pdf)  # an appendix may number its own pages from 1
-    for (_, reader), start in zip(bound, starts, strict=True):
-        _pad_to(writer, start, reader.pages[0])
-        for index, page in enumerate(reader.pages):
-            added = writer.add_page(page)
-            if reader is report and own_numbers[index] not in ("", "1"):
-                _strip_own_number(added, own_numbers[index])
-            _stamp(writer, added, front.pages[number_page], number_page)
-            number_page += 1
-    _bookmarks(writer, ctx, anchors, bound, starts, headings)
-    digest = hashlib.sha256(out_of(front) + report_pdf).digest()[:16]
-    writer._ID = ArrayObject((ByteStringObject(digest), ByteStringObject(digest)))  # reproducible, not random
-    writer.add_metadata({"/Title": f"Tài liệu {ctx.ten_hoi_nghi}", "/Author": ctx.doc.author, "/Producer": "pypdf"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), _contents(ctx, anchors, bound, headings, starts)
+    return _Plan(bound, headings, starts, laid, front_count)
 
 
 def out_of(reader: PdfReader) -> bytes:
@@ -445,6 +474,8 @@ def render_handout(
     if "pdf" in formats:
         files["pdf"], contents = bind_pdf(ctx, report_files["pdf"], templates, parts)
         ctx = replace(ctx, muc_luc=contents)
+    elif "pdf" in report_files:  # the DOCX alone (its PDF bound in another task, or kept): the same contents
+        ctx = replace(ctx, muc_luc=contents_of(ctx, report_files["pdf"], templates, parts))
     if "docx" in formats:
         report_html = render_html("bao-cao-tong-hop.html.j2", ctx.bao_cao, templates)
         files["docx"] = handout_docx(ctx, report_html, templates)

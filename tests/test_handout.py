@@ -23,13 +23,13 @@ from pypdf import PdfReader
 from reports.aggregate import aggregate
 from reports.context import consolidated
 from reports.context import handout as handout_context
-from reports.handout import bind_pdf
+from reports.handout import bind_pdf, contents_of, render_handout
 from reports.intake import load_folder
 from reports.part_cache import PdfPartCache
-from reports.pipeline import BuildResult, build
+from reports.pipeline import BuildResult, _templates, build
 from reports.render.html import TemplateSet
 from reports.vietnamese import fmt_int
-from tests.docs_text import pdf_page_numbers
+from tests.docs_text import docx_text, pdf_page_numbers
 from tests.folders import CLEAN, CSV_UNITS, NAM, clean_folder, last_year_of, write_combined_csv, write_settings
 
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -305,3 +305,11 @@ def test_the_front_matter_is_taken_from_the_cache_when_its_html_is_the_same(
     assert again_cache.hits == 1 and again_cache.misses == 0
     assert again == first
     assert again[0] == (root / f"tai-lieu-hoi-nghi-{NAM}.pdf").read_bytes(), "the build's own handout"
+    # The DOCX made in a task of its own, beside the PDF's binding: the contents found without binding,
+    # from the cache or laid out, are the bound PDF's, and the DOCX says what the build's DOCX says.
+    assert contents_of(context, report, templates, PdfPartCache(tmp_path / "phan", "muoi")) == first[1]
+    assert contents_of(context, report, templates) == first[1]
+    as_built = _templates(folder, dataset)  # the build's number format (leading zeros, as the settings ask)
+    alone = render_handout(context, {"pdf": report}, ["docx"], as_built)["docx"]
+    assert docx_text(alone) == docx_text(root / f"tai-lieu-hoi-nghi-{NAM}.docx")
+    assert any(str(entry.trang) in docx_text(alone) for entry in first[1] if entry.trang > 9)

@@ -12,6 +12,7 @@ stylesheet parsed lazily, once per process, on the first task (no initializer).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 from collections import deque
@@ -116,18 +117,21 @@ def lay_out_part(html: str, templates: TemplateSet = BUNDLED) -> bytes:
 
 @dataclass
 class _Joining:
-    """A document whose PDF parts are being laid out: its other files, and each part once done."""
+    """A document whose PDF parts are being laid out: its other files, and each part once done; or a
+    bound document whose formats are made in a task each (no parts)."""
 
     files: dict[str, bytes]
     parts: tuple[Part, ...]
     pdfs: list[bytes | None]
-    later: bool = False  # its other formats are still being made
+    later: int = 0  # tasks still making its other formats
 
     def joined(self, key: str) -> Rendered | None:
         """The document once every part (and its other formats) is in; None before."""
         pdfs = [pdf for pdf in self.pdfs if pdf is not None]
         if len(pdfs) < len(self.parts) or self.later:
             return None
+        if not self.parts:  # a bound document made a format per task: nothing to join
+            return Rendered(key, dict(self.files))
         return Rendered(key, {**self.files, "pdf": join_parts(pdfs, [p.label for p in self.parts])})
 
 
@@ -214,6 +218,7 @@ def _joined_here(rendered: Rendered, templates: TemplateSet, parts: PartCache | 
 
 DEFAULT_WINDOW = 16  # jobs in flight on an executor whose size is not known (a Dask cluster)
 OTHER_FORMATS = -1  # the index of a document's `later` task among its pending parts
+ONE_FORMAT = -2  # the index of a task making one format of a bound document (`_side_by_side`)
 
 
 def _run(
@@ -233,7 +238,14 @@ def _run(
     exhausted = False
 
     def submit(job: RenderJob) -> None:
-        pending[executor.submit(render_one, job, formats, templates, split_pdf=True)] = None
+        wanted = _side_by_side(job, formats) if exhausted else ()
+        if not wanted:
+            pending[executor.submit(render_one, job, formats, templates, split_pdf=True)] = None
+            return
+        joining[job.key] = _Joining({}, (), [], later=len(wanted))
+        for fmt in wanted:
+            task = executor.submit(render_one, dataclasses.replace(job, formats=(fmt,)), formats, templates)
+            pending[task] = (job.key, ONE_FORMAT)
 
     try:
         while True:
@@ -250,7 +262,7 @@ def _run(
                 rendered = _finished(future.result(), pending.pop(future), joining, parts)
                 if rendered is not None and rendered.pdf_parts:
                     key, cached = rendered.key, _cached(rendered.pdf_parts, parts)
-                    state = _Joining(rendered.files, rendered.pdf_parts, cached, later=bool(rendered.later))
+                    state = _Joining(rendered.files, rendered.pdf_parts, cached, later=int(bool(rendered.later)))
                     for index, part in enumerate(rendered.pdf_parts):
                         if state.pdfs[index] is None:
                             pending[executor.submit(lay_out_part, part.html, templates)] = (key, index)
@@ -282,15 +294,26 @@ def _finished(
         return result
     key, index = part
     state = joining[key]
-    if index == OTHER_FORMATS:
-        state.files.update(result)
-        state.later = False
+    if index in (OTHER_FORMATS, ONE_FORMAT):
+        state.files.update(result.files if isinstance(result, Rendered) else result)
+        state.later -= 1
     else:
         state.pdfs[index] = _laid_out(state.parts[index], result, parts)
     rendered = state.joined(key)
     if rendered is not None:
         del joining[key]
     return rendered
+
+
+def _side_by_side(job: RenderJob, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats of a bound document to make in a task each, or () for one task.
+
+    Only once every other job has been drawn (the handout, last of a build): its PDF binding and its
+    DOCX then run on two processes instead of one after the other (at 600 units 0,8 s of DOCX that
+    would follow 0,7 s of binding). Earlier, the other processes are busy with documents of their own.
+    """
+    wanted = tuple(fmt for fmt in formats if job.formats is None or fmt in job.formats)
+    return wanted if job.bind is not None and len(wanted) > 1 else ()
 
 
 def _cached(parts: Sequence[Part], cache: PartCache | None) -> list[bytes | None]:
