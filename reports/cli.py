@@ -148,17 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "watch":
             return run_watch(args.folder, args.out, options)
         return run_build(args.folder, args.out, options, full=args.full, scheduler=args.scheduler)
-    except UserError as exc:
-        print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return exc.exit_code
     except KeyboardInterrupt:
         print("\nĐã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở.", file=sys.stderr)
         return 130
-    except OSError as exc:  # an unreadable file, a full or read-only disk: the user's to fix, not a bug
-        print(f"Lỗi: {file_system_error(exc).message}", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception:
-        return _report_bug()
+    except Exception as exc:
+        return _report_failure(exc)
 
 
 def run_templates(folder: Path) -> int:
@@ -363,19 +357,21 @@ def _watched_build(
     except Exception as exc:
         bar.close()
         pool.discard()
-        _print_failed_build(exc)
+        _report_failure(exc)
         return
     bar.close()
     _print_built(result, chosen, options, full=False, watching=True)
 
 
-def _print_failed_build(exc: Exception) -> None:
+def _report_failure(exc: Exception) -> int:
+    """Say why a command (or one build of `watch`) failed, from inside its `except`; its exit code."""
     if isinstance(exc, UserError):
         print(f"Lỗi: {exc.message}", file=sys.stderr)
-    elif isinstance(exc, OSError):
+        return exc.exit_code
+    if isinstance(exc, OSError):  # an unreadable file, a full or read-only disk: the user's to fix, not a bug
         print(f"Lỗi: {file_system_error(exc).message}", file=sys.stderr)
-    else:
-        _report_bug()
+        return EXIT_USAGE
+    return _report_bug()
 
 
 def _clock() -> str:

@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reports.read_cache import write_cache_file
+
 FOLDER = "phan-pdf"
 FORMAT = 1
 
@@ -65,12 +67,7 @@ class PdfPartCache:
     def put(self, html: str, pdf: bytes) -> None:
         key = self.key(html)
         self.used.add(key)
-        name = f"{key}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
-        with contextlib.suppress(OSError):  # a cache that cannot be written is not written
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(pdf)
-            tmp.replace(self.folder / name)
+        write_cache_file(self.folder / f"{key}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf", pdf)
 
     def prune(self) -> None:
         """Remove the entries this build did not use; nothing when it looked no part up (the report

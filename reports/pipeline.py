@@ -136,8 +136,8 @@ def build(
     templates = _templates(folder, dataset)
     with contextlib.ExitStack() as stack:
         window = None
-        on_this_machine = executor is None  # a Dask cluster's workers may not see the output folder
-        # (a kept pool is on this machine: `executor` is still None here)
+        # Given an executor (a Dask cluster), workers may not see the output folder; a pool is local.
+        on_this_machine = executor is None
         if executor is None and pool is not None and pool.workers > 1:
             executor, window = pool.executor(formats, templates, fresh=fresh_templates), 4 * pool.workers
         elif executor is None and jobs > 1:

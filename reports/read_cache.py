@@ -74,11 +74,7 @@ class ReadCache:
             )
         except (_Unknown, ValueError):
             return
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(self.folder / f"{key}.json")
+        write_cache_file(self.folder / f"{key}.json", text.encode("utf-8"))
 
     def prune(self) -> None:
         """Remove the entries this reading did not use (files changed, renamed or gone)."""
@@ -86,6 +82,16 @@ class ReadCache:
             for path in self.folder.glob("*.json"):
                 if path.stem not in self.used:
                     path.unlink(missing_ok=True)
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a cache entry whole (a temporary file renamed into place); a cache that cannot be written
+    is simply not written."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import gc
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -231,7 +232,8 @@ def _run(
     follow: Follow,
     parts: PartCache | None,
 ) -> Iterator[Rendered]:
-    # A PDF part's future: (document key, its index), or (key, OTHER_FORMATS) for the document's DOCX.
+    # A job's future: None; a PDF part's: (document key, its index); (key, OTHER_FORMATS) for the DOCX of
+    # a document in parts; (key, ONE_FORMAT) for one format of a bound document made side by side.
     pending: dict[Future[Any], tuple[str, int] | None] = {}
     joining: dict[str, _Joining] = {}
     queue = iter(jobs)
@@ -378,8 +380,6 @@ class KeptPool:
 def forget_templates() -> None:
     """Drop what this process keeps of the templates (compiled Jinja environments, the parsed stylesheet
     and its fonts, the warm-up), so the next document reads them again from their files."""
-    import sys
-
     gc.unfreeze()  # warm_up froze the old stylesheet: let the collector free it
     warm_up.cache_clear()
     from reports.render.html import get_environment
