@@ -155,6 +155,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report_failure(exc)
 
 
+def exit_now(code: int) -> NoReturn:
+    """End the command with `code` without Python's interpreter teardown.
+
+    Freeing pandas, NumPy, WeasyPrint and the rest one object at a time takes 0,3–0,5 s after the
+    work is done (measured on a rebuild that takes 3,5 s). Everything that matters at exit still runs,
+    in the order Python runs it: the `atexit` handlers (multiprocessing's finalisers, which delete the
+    stylesheet's temporary font folder; logging; temporary folders), then the output streams are
+    flushed. When a thread other than the main one is still running (never after a command: pools
+    are shut down by then), Python's own exit is kept, which waits for it.
+    """
+    import atexit
+    import threading
+
+    if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 def run_templates(folder: Path) -> int:
     from reports.template_copy import copy_templates
 
@@ -212,11 +234,14 @@ class BuildOptions:
 def run_build(
     folder: Path, out: Path, options: BuildOptions, *, full: bool = False, scheduler: str | None = None
 ) -> int:
-    from reports.pipeline import build
-    from reports.render.batch import default_jobs
+    from reports.render.batch import default_jobs, warm_server
 
     chosen = _chosen_formats(options)
     check_out_folder(out, folder)
+    if not scheduler and (options.jobs or default_jobs()) > 1:
+        warm_server()  # the workers' warm-up, on another core while this process reads the folder
+    from reports.pipeline import build
+
     with contextlib.ExitStack() as stack:
         executor = stack.enter_context(_dask_executor(scheduler)) if scheduler else None
         bar = _ProgressBar()

@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports import vietnamese as vn
-from reports.aggregate import Aggregates, aggregate, unit_dataset
 from reports.context import consolidated, unit
 from reports.context.consolidated import ConsolidatedContext
 from reports.context.values import Figures, figures
-from reports.model import Dataset
+
+if TYPE_CHECKING:  # the aggregation (pandas) runs in the build's own process; its workers import this
+    # module for the handout's binder without it (reports.preload)
+    from reports.aggregate import Aggregates
+    from reports.model import Dataset
 
 UNITS_DIR = "don-vi"
 
@@ -46,7 +49,7 @@ class Aggregated:
         return [str(code) for code in self.dataset.figures.index]
 
 
-class UnitAggregates(Mapping[str, Aggregates]):
+class UnitAggregates(Mapping[str, "Aggregates"]):
     """Each included unit's own figures, computed when asked for and not kept.
 
     A unit's aggregation takes about 12 ms (pandas on a one-row frame): computed on demand, the
@@ -61,6 +64,8 @@ class UnitAggregates(Mapping[str, Aggregates]):
     def __getitem__(self, code: str) -> Aggregates:
         if code not in self._dataset.figures.index:
             raise KeyError(code)
+        from reports.aggregate import aggregate, unit_dataset
+
         return aggregate(unit_dataset(self._dataset, code), tables=False)
 
     def __iter__(self) -> Iterator[str]:
@@ -72,6 +77,8 @@ class UnitAggregates(Mapping[str, Aggregates]):
 
 def aggregate_all(dataset: Dataset) -> Aggregated:
     """The consolidated figures now; each unit's when `documents` builds that unit's context."""
+    from reports.aggregate import aggregate
+
     return Aggregated(dataset, aggregate(dataset), UnitAggregates(dataset))
 
 
@@ -90,6 +97,9 @@ class DocumentKind:
     # What a per-unit document reads beyond its own unit's rows (the committee's rates it compares
     # with): hashed into each unit document's inputs, so a change elsewhere that reaches it renders it.
     shared_inputs: Callable[[Aggregated], Any] | None = None
+    # Its PDF is laid out in parts (appendices numbering their own pages): its HTML is rendered in the
+    # build's process, so that the parts are sent to the workers with the first task.
+    in_parts: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,7 @@ CONSOLIDATED = DocumentKind(
     per_unit=False,
     output_stem=lambda nam, _: f"bao-cao-tong-hop-{nam}",
     build_context=_consolidated_context,
+    in_parts=True,
 )
 UNIT_REPORT = DocumentKind(
     name="bao-cao-don-vi",

@@ -6,10 +6,12 @@ Aggregation and templates depend only on this shape, never on how the files were
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reports.settings import Settings
+
+if TYPE_CHECKING:  # not at run time: the rendering workers unpickle contexts without importing pandas
+    import pandas as pd
 
 
 @dataclass

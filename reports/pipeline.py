@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reports.check_report import check_report_xlsx
 from reports.intake import Intake, load_folder
 from reports.model import Dataset
 from reports.output import Diverted, OutputFolder
@@ -82,10 +81,25 @@ def check(folder: Path, out: Path) -> CheckResult:
 
 
 def _write_check_report(intake: Intake, out: Path) -> CheckResult:
+    return _stage_check_report(_unwritten_check(intake, out))
+
+
+def _unwritten_check(intake: Intake, out: Path) -> CheckResult:
+    """The output folder of the year, and where its check report goes (`_stage_check_report` writes it)."""
     settings = intake.settings
     output = OutputFolder(out / str(settings.nam), settings.build_date)
-    path = output.write(check_report_name(settings.nam), check_report_xlsx(intake, settings.build_date))
-    return CheckResult(intake, output, path)
+    return CheckResult(intake, output, output.root / check_report_name(settings.nam))
+
+
+def _stage_check_report(checked: CheckResult) -> CheckResult:
+    """Write the check report (staged, like every output, until the commit); its path may be another name
+    when the last one was edited by hand."""
+    from reports.check_report import check_report_xlsx  # openpyxl: 0,25 s to import
+
+    settings = checked.intake.settings
+    report = check_report_xlsx(checked.intake, settings.build_date)
+    checked.check_report = checked.output.write(check_report_name(settings.nam), report)
+    return checked
 
 
 def build(
@@ -113,14 +127,16 @@ def build(
     started = time.perf_counter()
     intake = load_folder(folder, cache_dir=out / CACHE_DIR)
     times["doc_va_kiem_tra"] = time.perf_counter() - started
-    checked = _write_check_report(intake, out)
+    # The check report is written once the report's first tasks are out to the workers (`meanwhile`),
+    # or now when nothing is built: it is this process's longest step before the first task.
+    checked = _unwritten_check(intake, out)
     result = BuildResult(checked, seconds=times)
     validation = intake.validation
     blocking = validation.has_errors or (strict and validation.has_warnings)
     if blocking and not draft:
         what = "lỗi" if validation.has_errors else "cảnh báo (chế độ --strict)"
         result.refused_reason = f"Số liệu còn {what}; không lập báo cáo."
-        _finish(checked, folder, "build")
+        _finish(_stage_check_report(checked), folder, "build")
         return result
     dataset = intake.dataset(draft=draft)
     if strict and draft:
@@ -128,7 +144,7 @@ def build(
         dataset = _exclude(dataset, warned)
     if dataset.figures.empty:
         result.refused_reason = "Không có đơn vị nào có số liệu dùng được; không lập báo cáo."
-        _finish(checked, folder, "build")
+        _finish(_stage_check_report(checked), folder, "build")
         return result
     from reports.documents import aggregate_all
     from reports.render.batch import forget_templates, warm_pool
@@ -163,6 +179,7 @@ def build(
             window=window,
             progress=_Progress(progress, len(aggregated.units)),
             parts=parts,
+            meanwhile=lambda: _stage_check_report(checked),
         )
         parts.prune()
         result.parts_reused, result.parts_laid_out = parts.hits, parts.misses
@@ -271,8 +288,12 @@ def _render_and_write(
     progress: _Progress,
     window: int | None = None,
     parts: PdfPartCache | None = None,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[Planned]:
     """Plan each document as its context is built, render what changed, stage each file as it comes.
+
+    `meanwhile` is called once, when the once-made documents have been handed out and before the units
+    are planned: work of this process that need not delay the first tasks.
 
     Contexts are built (and units aggregated) lazily, while the first documents render; each rendered
     document is staged and dropped, so memory does not grow with the number of units. Staged files
@@ -280,7 +301,7 @@ def _render_and_write(
     """
     from reports.documents import KINDS
     from reports.fingerprint import INPUTS_KEY, SOURCE_KEY
-    from reports.render.batch import Rendered, RenderJob, render_all
+    from reports.render.batch import PAUSE, Pause, Rendered, RenderJob, render_all
 
     plan: dict[str, Planned] = {}
     waiting: dict[str, tuple[Document, set[str]]] = {}  # bound documents, by stem, and the stems they await
@@ -293,9 +314,16 @@ def _render_and_write(
         own = parts.for_another_document() if parts is not None else None
         return RenderJob(doc.stem, doc.template, doc.context, plan[doc.stem].formats, kind.bind, inputs, own)
 
-    def to_render() -> Iterator[RenderJob]:
+    def to_render() -> Iterator[RenderJob | Pause]:
         seen = 0
+        waited = False
         for doc in _documents(output, aggregated, formats, shared, plan, full=full):
+            if doc is None:
+                if not waited:
+                    waited = True
+                    meanwhile()
+                yield PAUSE
+                continue
             sources = plan[doc.stem].sources if doc.unit else {}
             planned = plan[doc.stem] = plan_document(output, doc, formats, shared, full=full, sources=sources)
             seen += bool(doc.unit)
@@ -307,9 +335,12 @@ def _render_and_write(
                 else:
                     yield bind_job(doc)
             elif planned.formats:
-                yield RenderJob(doc.stem, doc.template, doc.context, planned.formats)
+                parts_here = KINDS[doc.kind].in_parts
+                yield RenderJob(doc.stem, doc.template, doc.context, planned.formats, parts_here=parts_here)
             elif doc.unit:
                 progress.unit_done()
+        if not waited:
+            meanwhile()
         progress.done_kept(sum(1 for p in plan.values() if p.unit) - seen)
 
     def follow(rendered: Rendered) -> list[RenderJob]:
@@ -375,14 +406,15 @@ def _documents(
     plan: dict[str, Planned],
     *,
     full: bool,
-) -> Iterator[Document]:
+) -> Iterator[Document | None]:
     """The registry's documents, except per-unit ones whose unit's inputs are those recorded last time.
 
     A unit's own document depends only on its rows (don-vi.csv, its figures, last year's) and the
     settings; when the manifest records the same `SOURCE_KEY` for each of its outputs and the files are
     intact, it is kept (entered in `plan`) without aggregating the unit or building its context, which
     would take about 15 ms a unit. For the others, a `Planned` carrying only `sources` is left in `plan`
-    for the caller to complete.
+    for the caller to complete. None every few units while they are planned: a pause in which the
+    caller can take the documents finished meanwhile.
     """
     from reports.documents import REGISTRY, Aggregated, UnitAggregates, documents
     from reports.fingerprint import INPUTS_KEY, SOURCE_KEY, context_bytes, unit_sources
@@ -392,7 +424,11 @@ def _documents(
     for kind in (k for k in REGISTRY if k.per_unit):
         changed = []
         beyond = context_bytes(kind.shared_inputs(aggregated)) if kind.shared_inputs else b""
-        for code, sources in unit_sources(dataset, kind.name, kind.template, shared, formats, beyond):
+        for number, (code, sources) in enumerate(
+            unit_sources(dataset, kind.name, kind.template, shared, formats, beyond)
+        ):
+            if number % PLANNED_BETWEEN_PAUSES == 0:
+                yield None
             stem = kind.output_stem(dataset.settings.nam, code)
             rels = {fmt: f"{stem}.{fmt}" for fmt in formats}
             if not full and all(_intact(output, rels[fmt], SOURCE_KEY, sources[fmt]) for fmt in formats):
@@ -403,6 +439,9 @@ def _documents(
                 changed.append(code)
         subset = replace(dataset, figures=dataset.figures.loc[dataset.figures.index.isin(changed)])
         yield from documents(Aggregated(subset, aggregated.consolidated, UnitAggregates(subset)), (kind,))
+
+
+PLANNED_BETWEEN_PAUSES = 20  # units: about 10 ms of planning
 
 
 def _final_paths(output: OutputFolder, plan: Sequence[Planned]) -> list[Path]:

@@ -121,3 +121,57 @@ def test_one_run_of_page_numbers_when_the_setting_asks(tmp_path: Path) -> None:
     assert str(len(numbers)) in _lines(reader.pages[-1])
     document = docx.Document(io.BytesIO(render_docx(html)))
     assert all(s._sectPr.find(qn("w:pgNumType")) is None for s in document.sections)
+
+
+class _Recording(ThreadPoolExecutor):
+    """A thread pool that notes which function each task runs, and for which document."""
+
+    def __init__(self) -> None:
+        super().__init__(2)
+        self.tasks: list[tuple[str, str]] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        key = args[0].key if args and isinstance(args[0], RenderJob) else ""
+        self.tasks.append((fn.__name__, key))
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_report_in_parts_sends_its_parts_out_with_its_first_task(tmp_path: Path, joined: bytes) -> None:
+    """Its HTML is rendered by the caller: no first task whose only work is the HTML and the split."""
+    (tmp_path / "thu.html.j2").write_text(HTML, encoding="utf-8")
+    templates = TemplateSet(str(tmp_path), BUNDLED.bundled_dir)
+    jobs = [RenderJob("a", "thu.html.j2", {}, parts_here=True), RenderJob("b", "thu.html.j2", {})]
+    with _Recording() as pool:
+        results = {r.key: r for r in render_all(jobs, ("pdf",), templates, executor=pool)}
+    assert results["a"].files["pdf"] == joined and results["b"].files["pdf"] == joined
+    assert pool.tasks[:3] == [("lay_out_part", "")] * 3  # a's three parts, before anything else
+    assert ("render_one", "a") not in pool.tasks and ("render_one", "b") in pool.tasks
+
+
+def test_documents_finished_while_the_next_jobs_are_planned_are_taken_at_a_pause(tmp_path: Path) -> None:
+    """A caller planning many kept units yields PAUSE between them: a document done meanwhile is
+    handed back then (a report's parts start as soon as its HTML is in), not after the planning."""
+    import time
+
+    from reports.render.batch import PAUSE
+
+    tiny = '<html><body><section class="portrait"><p>Một đoạn.</p></section></body></html>'
+    (tmp_path / "nho.html.j2").write_text(tiny, encoding="utf-8")
+    templates = TemplateSet(str(tmp_path), BUNDLED.bundled_dir)
+    taken: list[str] = []
+    planned_after: list[int] = []
+
+    def jobs():  # type: ignore[no-untyped-def]
+        yield RenderJob("a", "nho.html.j2", {})
+        for pauses in range(400):  # at most 4 s of "planning"
+            if taken:
+                planned_after.append(pauses)
+                return
+            time.sleep(0.01)
+            yield PAUSE
+
+    with ThreadPoolExecutor(1) as pool:
+        for rendered in render_all(jobs(), ("docx",), templates, executor=pool, on_done=lambda r: None):
+            taken.append(rendered.key)
+    assert taken == ["a"]
+    assert planned_after, "the document was handed back only after every pause"

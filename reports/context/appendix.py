@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from reports import vietnamese as vn
-from reports.aggregate import STATUS_INCLUDED, Aggregates
 from reports.indicators import LEVELS, MEMBERSHIP_DECREASES, MEMBERSHIP_INCREASES
+
+if TYPE_CHECKING:  # contexts are unpickled in rendering workers that never import pandas
+    from reports.aggregate import Aggregates
 
 MOVEMENT_CODES: tuple[str, ...] = ("dv_dau_ky", *MEMBERSHIP_INCREASES, *MEMBERSHIP_DECREASES, "dv_cuoi_ky")
 RATING_CODES: tuple[str, ...] = (
@@ -86,6 +86,8 @@ def table_rows(a: Aggregates, codes: Sequence[str]) -> list[AppendixRow]:
 
     A unit that is not included keeps its row, with its status instead of figures (never zeros).
     """
+    from reports.aggregate import STATUS_INCLUDED
+
     frame = a.unit_table
     grouped = bool((frame["nhom"] != "").any())
     order = list(dict.fromkeys(frame["nhom"])) if grouped else [""]
@@ -106,4 +108,6 @@ def table_rows(a: Aggregates, codes: Sequence[str]) -> list[AppendixRow]:
 
 
 def _value(value: Any) -> int | None:
+    import pandas as pd
+
     return None if value is None or pd.isna(value) else int(value)

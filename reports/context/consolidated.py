@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from reports.aggregate import Aggregates
 from reports.context.appendix import Appendix, appendix
 from reports.context.values import (
     CoverageNote,
@@ -24,8 +21,13 @@ from reports.context.values import (
 from reports.document import DocumentFrame, make_frame
 from reports.figures import NamedUnits, SummaryRow, Targets, TextGroup
 from reports.indicators import TEXT_CODES
-from reports.model import Dataset
 from reports.settings import ChiTieuNamSau
+
+if TYPE_CHECKING:  # contexts are unpickled in rendering workers that never import pandas
+    import pandas as pd
+
+    from reports.aggregate import Aggregates
+    from reports.model import Dataset
 
 
 @dataclass(frozen=True)
@@ -103,4 +105,6 @@ def group_rows(groups: pd.DataFrame) -> tuple[GroupRow, ...]:
 
 
 def _int(value: Any) -> int | None:
+    import pandas as pd
+
     return None if value is None or pd.isna(value) else int(value)

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reports.aggregate import Aggregates
 from reports.charts import ChartSpec, Series, chart_svg
 from reports.context.consolidated import ConsolidatedContext
 from reports.document import DocumentFrame
 from reports.figures import SummaryRow
 from reports.indicators import LEVEL_LABELS, LEVELS
-from reports.model import Dataset
 from reports.vietnamese import fmt_date_body, pct
+
+if TYPE_CHECKING:  # contexts are unpickled in rendering workers that never import pandas
+    from reports.aggregate import Aggregates
+    from reports.model import Dataset
 
 HANDOUT_DIR = "hoi-nghi"  # <data folder>/hoi-nghi/*.pdf are bound after the report (contract section 12)
 TREND_YEARS = 5

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reports.aggregate import Aggregates
 from reports.context.values import Figures, Quote, figures, quotes
 from reports.document import NOTICE_TYPE_ABBR, DocumentFrame, filing_lines, make_frame
 from reports.figures import Share
 from reports.indicators import TEXT_CODES
-from reports.model import Dataset
+
+if TYPE_CHECKING:  # contexts are unpickled in rendering workers that never import pandas
+    from reports.aggregate import Aggregates
+    from reports.model import Dataset
 
 
 @dataclass(frozen=True)

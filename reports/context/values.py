@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from reports.aggregate import CHANGE_KEYS, Aggregates, Change, OrgCounts, Share, Total, UnitCount
-from reports.figures import Rating, ShareChange
-from reports.indicators import COMPARISONS, COUNT_CODES, DERIVED, Measure, label
-from reports.model import Dataset
+from reports.figures import Change, OrgCounts, Rating, Share, ShareChange, Total, UnitCount
+from reports.indicators import CHANGE_KEYS, COMPARISONS, COUNT_CODES, DERIVED, Measure, label
 from reports.settings import NoiDung
+
+if TYPE_CHECKING:  # contexts are unpickled in rendering workers that never import pandas
+    import pandas as pd
+
+    from reports.aggregate import Aggregates
+    from reports.model import Dataset
 
 
 @dataclass(frozen=True)

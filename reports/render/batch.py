@@ -57,6 +57,18 @@ class RenderJob:
     bind: Bind | None = None
     inputs: Mapping[str, Mapping[str, bytes]] | None = None
     parts: PartCache | None = None
+    # A document whose PDF is laid out in parts (the consolidated report): on an executor, its HTML is
+    # rendered in the calling process and its parts are sent out at once, not after a first task.
+    parts_here: bool = False
+
+
+class Pause:
+    """Yielded among the jobs by a caller that is working out the next ones (planning the units of a
+    rebuild, which may take a while without yielding a job): the documents that have finished in the
+    meantime are taken first, so that a report's PDF parts start as soon as its HTML is in."""
+
+
+PAUSE = Pause()
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,19 @@ def render_one(
     return Rendered(job.key, to_formats(html, wanted, templates))
 
 
+def html_in_parts(job: RenderJob, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> Rendered | None:
+    """The job's HTML and PDF parts, rendered in this process (no layout, no WeasyPrint), when its PDF is
+    wanted and has several parts; None otherwise (the job is then sent out whole)."""
+    wanted = [fmt for fmt in formats if job.formats is None or fmt in job.formats]
+    if job.bind is not None or "pdf" not in wanted:
+        return None
+    html = render_html(job.template, job.context, templates)
+    parts = split_parts(html)
+    if len(parts) < 2:
+        return None
+    return Rendered(job.key, {}, tuple(parts), html, tuple(fmt for fmt in wanted if fmt != "pdf"))
+
+
 def other_formats(html: str, formats: Sequence[str], templates: TemplateSet = BUNDLED) -> dict[str, bytes]:
     """The formats of a document in parts other than its PDF (`Rendered.later`), in a worker."""
     warm_up(tuple(formats), templates)
@@ -140,7 +165,7 @@ Follow = Callable[[Rendered], Iterable[RenderJob]]
 
 
 def render_all(
-    jobs: Iterable[RenderJob],
+    jobs: Iterable[RenderJob | Pause],
     formats: Sequence[str],
     templates: TemplateSet = BUNDLED,
     *,
@@ -183,7 +208,7 @@ def _nothing_follows(_: Rendered) -> Iterable[RenderJob]:
 
 
 def _in_process(
-    jobs: Iterable[RenderJob],
+    jobs: Iterable[RenderJob | Pause],
     formats: tuple[str, ...],
     templates: TemplateSet,
     on_done: Callable[[Rendered], None] | None,
@@ -191,7 +216,7 @@ def _in_process(
     parts: PartCache | None,
 ) -> Iterator[Rendered]:
     waiting: deque[RenderJob] = deque()
-    queue = iter(jobs)
+    queue = (job for job in jobs if not isinstance(job, Pause))
     while True:
         job = waiting.popleft() if waiting else next(queue, None)
         if job is None:
@@ -224,7 +249,7 @@ ONE_FORMAT = -2  # the index of a task making one format of a bound document (`_
 
 def _run(
     executor: Executor,
-    jobs: Iterable[RenderJob],
+    jobs: Iterable[RenderJob | Pause],
     formats: tuple[str, ...],
     templates: TemplateSet,
     on_done: Callable[[Rendered], None] | None,
@@ -236,10 +261,15 @@ def _run(
     # a document in parts; (key, ONE_FORMAT) for one format of a bound document made side by side.
     pending: dict[Future[Any], tuple[str, int] | None] = {}
     joining: dict[str, _Joining] = {}
+    ready: deque[Rendered] = deque()  # documents complete without a task (every PDF part cached)
     queue = iter(jobs)
     exhausted = False
 
     def submit(job: RenderJob) -> None:
+        in_parts = html_in_parts(job, formats, templates) if job.parts_here else None
+        if in_parts is not None:
+            lay_out(in_parts)
+            return
         wanted = _side_by_side(job, formats) if exhausted else ()
         if not wanted:
             pending[executor.submit(render_one, job, formats, templates, split_pdf=True)] = None
@@ -249,33 +279,44 @@ def _run(
             task = executor.submit(render_one, dataclasses.replace(job, formats=(fmt,)), formats, templates)
             pending[task] = (job.key, ONE_FORMAT)
 
+    def lay_out(rendered: Rendered) -> None:
+        """Send out the PDF parts not in the cache and the other formats of a document in parts."""
+        key, cached = rendered.key, _cached(rendered.pdf_parts, parts)
+        state = _Joining(rendered.files, rendered.pdf_parts, cached, later=int(bool(rendered.later)))
+        for index, part in enumerate(rendered.pdf_parts):
+            if state.pdfs[index] is None:
+                pending[executor.submit(lay_out_part, part.html, templates)] = (key, index)
+        if rendered.later:
+            pending[executor.submit(other_formats, rendered.html, rendered.later, templates)] = (key, OTHER_FORMATS)
+        joined = state.joined(key)  # not None only when every part was in the cache
+        if joined is None:
+            joining[key] = state
+        else:
+            ready.append(joined)
+
     try:
         while True:
             while not exhausted and len(pending) < max(window, 1):
                 job = next(queue, None)
                 if job is None:
                     exhausted = True
+                elif isinstance(job, Pause):
+                    if ready or any(future.done() for future in pending):
+                        break
                 else:
                     submit(job)
-            if not pending:
+            if not pending and not ready:
                 return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                rendered = _finished(future.result(), pending.pop(future), joining, parts)
-                if rendered is not None and rendered.pdf_parts:
-                    key, cached = rendered.key, _cached(rendered.pdf_parts, parts)
-                    state = _Joining(rendered.files, rendered.pdf_parts, cached, later=int(bool(rendered.later)))
-                    for index, part in enumerate(rendered.pdf_parts):
-                        if state.pdfs[index] is None:
-                            pending[executor.submit(lay_out_part, part.html, templates)] = (key, index)
-                    if rendered.later:
-                        task = executor.submit(other_formats, rendered.html, rendered.later, templates)
-                        pending[task] = (key, OTHER_FORMATS)
-                    rendered = state.joined(key)  # not None only when every part was in the cache
-                    if rendered is None:
-                        joining[key] = state
-                if rendered is None:
-                    continue
+            if not ready:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    rendered = _finished(future.result(), pending.pop(future), joining, parts)
+                    if rendered is not None and rendered.pdf_parts:
+                        lay_out(rendered)
+                    elif rendered is not None:
+                        ready.append(rendered)
+            while ready:
+                rendered = ready.popleft()
                 if on_done:
                     on_done(rendered)
                 yield rendered
@@ -333,9 +374,11 @@ def warm_pool(workers: int, formats: Sequence[str], templates: TemplateSet = BUN
     """A local process pool whose workers start with the renderers loaded and every template compiled.
 
     The pool starts at the first task (a build that renders nothing starts none). The warm-up
-    (WeasyPrint's import, the stylesheet and its fonts, Jinja's compiling: about 2 s) runs once, in this
-    process, and the workers fork from it; warming each worker instead, beside the caller's own work,
-    was measured slower on two cores (the report's first task came 2 s later).
+    (WeasyPrint's import, the stylesheet and its fonts, Jinja's compiling: about 1 s) runs once: on
+    Linux in the fork server (`warm_server`), which the CLI starts before it imports pandas, so that
+    it overlaps the reading of the data folder; elsewhere in this process, and the workers fork from
+    it. Warming each worker instead, beside the caller's own work, was measured slower on two cores
+    (the report's first task came 2 s later).
     """
     pool = _WarmPool(workers, tuple(formats), templates)
     try:
@@ -353,8 +396,8 @@ class KeptPool:
     `executor()` gives the pool for a build's formats and templates: the same one as last time when
     they are the same, a new one otherwise. With `fresh` (the committee's templates changed: the
     stylesheet or a font may be another), this process's caches of them are dropped first, so the
-    new workers fork from a process that reads them again. `discard()` after a failed build: its
-    workers may be gone.
+    new workers read them again (the fork server holds only the bundled templates, which a watch does
+    not change). `discard()` after a failed build: its workers may be gone.
     """
 
     def __init__(self, workers: int) -> None:
@@ -397,8 +440,12 @@ class _WarmPool(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self._pool is None:
-            warm_up(self._formats, self._templates, compile_all=True)
-            self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_leave_interrupts_to_the_caller)
+            context = warm_server()
+            if context is None:
+                warm_up(self._formats, self._templates, compile_all=True)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers, mp_context=context, initializer=_leave_interrupts_to_the_caller
+            )
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -411,6 +458,32 @@ class _WarmPool(Executor):
             for process in list(workers.values()):
                 process.terminate()
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+PRELOAD = "reports.preload"  # imported by the fork server: reports/preload.py (the warm-up, with the contexts)
+
+
+def warm_server() -> Any:
+    """The multiprocessing context of a fork server that has imported `PRELOAD`, started now if it is not
+    running yet (the CLI starts it first thing, so it warms up while this process reads the data folder);
+    None where the local pool forks from this process instead.
+
+    Linux only: on macOS a process that has loaded GLib (Pango, through WeasyPrint) must not fork, and
+    Windows has no fork. A server that cannot start (no Unix sockets) leaves the fallback too.
+    """
+    import multiprocessing
+
+    if not sys.platform.startswith("linux") or "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOAD])
+    from multiprocessing import forkserver
+
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        return None
+    return context
 
 
 def _leave_interrupts_to_the_caller() -> None:
