@@ -309,13 +309,15 @@ def _print_built(
 
 def run_watch(folder: Path, out: Path, options: BuildOptions) -> int:
     """Build, then build again each time a file of the data folder changes, until Ctrl+C (reports/watch.py)."""
-    from reports.render.batch import KeptPool, default_jobs
+    from reports.render.batch import KeptPool, default_jobs, warm_server
 
     chosen = _chosen_formats(options)
     if not folder.is_dir():  # a mistyped name: nothing to watch (a broken folder is watched until mended)
         raise DataFolderError(f"Không tìm thấy thư mục dữ liệu {folder}.")
     check_out_folder(out, folder)
     pool = KeptPool(options.jobs or default_jobs())
+    if pool.workers > 1:
+        warm_server()  # as for build: the workers' warm-up while the first build reads the folder
     try:
         with _sigterm_as_ctrl_c():
             _watch(folder, out, options, chosen, pool)

@@ -9,9 +9,15 @@ here, as a worker only unpickles contexts (reports.context.*, which do not impor
 
 from __future__ import annotations
 
-import reports.documents  # (the document kinds, the handout's binder and the contexts)
-import reports.handout  # noqa: F401
-from reports.render.batch import FORMATS, warm_up
-from reports.render.html import BUNDLED
+import contextlib
 
-warm_up(FORMATS, BUNDLED, compile_all=True)
+# The warm-up is only a head start: whatever fails here (WeasyPrint without Pango, a broken template)
+# fails again in the worker that renders, which reports it to the user the usual way. Left uncaught, a
+# failure would stop the fork server, and the build with a multiprocessing error instead.
+with contextlib.suppress(Exception):
+    import reports.documents  # (the document kinds, the handout's binder and the contexts)
+    import reports.handout  # noqa: F401
+    from reports.render.batch import FORMATS, warm_up
+    from reports.render.html import BUNDLED
+
+    warm_up(FORMATS, BUNDLED, compile_all=True)

@@ -1,0 +1,67 @@
+"""Peak memory of a command and every process it starts, the fork server's workers included.
+
+`/usr/bin/time -v` and farm-bench see only the processes the command waits for; a build's workers are
+children of multiprocessing's fork server, which the build starts but does not wait for. This samples the
+resident memory of every process descending from the command (the fork server is the build's child, the
+workers are the server's) every 0,2 s, and prints the largest single process and the largest sum seen.
+
+    .venv/bin/python bench/tree_memory.py -- .venv/bin/python build_reports.py build FOLDER --out OUT
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _processes() -> dict[int, tuple[int, int, str]]:
+    """pid -> (parent pid, resident KiB, command line) of every process readable in /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            rss_pages = int((entry / "statm").read_text().split()[1])
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+        found[int(entry.name)] = (int(fields[1]), rss_pages * os.sysconf("SC_PAGE_SIZE") // 1024, command)
+    return found
+
+
+def _tree(root: int, table: dict[int, tuple[int, int, str]]) -> set[int]:
+    members = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, (parent, _, _) in table.items():
+            if pid not in members and parent in members:
+                members.add(pid)
+                grew = True
+    return members
+
+
+def main(command: list[str]) -> int:
+    started = time.perf_counter()
+    child = subprocess.Popen(command)
+    peak_one = peak_sum = 0
+    while child.poll() is None:
+        table = _processes()
+        sizes = [table[pid][1] for pid in _tree(child.pid, table) if pid in table]
+        peak_one, peak_sum = max(peak_one, max(sizes, default=0)), max(peak_sum, sum(sizes))
+        time.sleep(0.2)
+    print(
+        f"exit {child.returncode}, {time.perf_counter() - started:.1f} s; largest process {peak_one / 1024:.0f} MiB, "
+        f"all processes together at most {peak_sum / 1024:.0f} MiB",
+        file=sys.stderr,
+    )
+    return child.returncode
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    sys.exit(main(args[1:] if args and args[0] == "--" else args))
