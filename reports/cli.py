@@ -162,13 +162,15 @@ def exit_now(code: int) -> NoReturn:
     work is done (measured on a rebuild that takes 3,5 s). Everything that matters at exit still runs,
     in the order Python runs it: the `atexit` handlers (multiprocessing's finalisers, which delete the
     stylesheet's temporary font folder; logging; temporary folders), then the output streams are
-    flushed. When a thread other than the main one is still running (never after a command: pools
-    are shut down by then), Python's own exit is kept, which waits for it.
+    flushed. Python's own exit is kept when a thread other than the main one is still running (never
+    after a command: pools are shut down by then), which it would wait for, and under a profiler or a
+    tracer (cProfile, coverage, a debugger), which write their results after the script returns.
     """
     import atexit
     import threading
 
-    if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+    others = any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate())
+    if others or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
