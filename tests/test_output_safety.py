@@ -521,3 +521,41 @@ def test_a_target_held_by_another_program_gets_a_numbered_name(tmp_path: Path, m
     recorded = json.loads((root / MANIFEST).read_text(encoding="utf-8"))["outputs"]
     assert recorded["don-vi/U2 (2).txt"]["sha256"] == sha(beside)
     assert recorded["don-vi/U2.txt"]["sha256"] == sha(held)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_command_leaves_no_process_and_no_temporary_file_behind(tmp_path: Path, jobs: str) -> None:
+    """`build_reports.py` ends without Python's teardown (`cli.exit_now`): the exit handlers still run
+    (the stylesheet's temporary font folder is deleted), and the fork server of `--jobs 2` goes too."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    folder = small_folder(tmp_path / "data")
+    env = {**os.environ, "TMPDIR": str(temp)}
+    command = [sys.executable, str(ROOT / "build_reports.py"), "build", str(folder), "--out", str(tmp_path / "out")]
+    result = subprocess.run([*command, "--jobs", jobs], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Đã lập: báo cáo tổng hợp và 3 báo cáo đơn vị" in result.stdout  # the output was flushed
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (_processes_naming(str(folder)) or _left_in(temp)):
+        time.sleep(0.1)
+    assert not _processes_naming(str(folder))
+    assert not _left_in(temp)
+
+
+def _left_in(temp: Path) -> list[Path]:
+    """What a build left in the temporary folder, but Jinja's compiled templates (a cache kept on purpose)."""
+    return [path for path in temp.iterdir() if not path.name.startswith("_jinja2-cache")]
+
+
+def _processes_naming(text: str) -> list[int]:
+    """Processes whose command line names `text` (the build and any worker it left running)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
