@@ -6,7 +6,9 @@ file behind. This module imports neither the aggregation nor the context code: c
 
 Parallel rendering: any `concurrent.futures.Executor` (a local process pool by default). Each task
 carries what it needs (its job, the formats, the template set); the renderers are imported and the
-stylesheet parsed lazily, once per process, on the first task (no initializer).
+stylesheet parsed lazily, once per process, on the first task (no initializer). The local pool's workers
+find that done already: on Linux they fork from a fork server that did it while the build read its data
+folder (`warm_server`, reports/preload.py), elsewhere from the build's process once it has done it.
 """
 
 from __future__ import annotations
