@@ -286,7 +286,7 @@ def _front_pdf(front: _Front, parts: PartCache | None) -> bytes:
 
 
 def _layout(html: str, templates: TemplateSet) -> Any:
-    from reports.render.pdf import _base_url, _fetcher, stylesheet
+    from reports.render.pdf import WEASYPRINT_LOCK, _base_url, _fetcher, stylesheet
     from reports.render.weasy_import import load
 
     load()
@@ -294,13 +294,17 @@ def _layout(html: str, templates: TemplateSet) -> Any:
 
     css, font_config = stylesheet(templates.dirs)
     document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(templates.dirs, stub_stylesheet=True))
-    return document.render(stylesheets=[css], font_config=font_config)
+    with WEASYPRINT_LOCK:  # Pango's font map, one thread at a time (reports.render.pdf)
+        return document.render(stylesheets=[css], font_config=font_config)
 
 
 def _write(laid: Any, html: str) -> bytes:
     """The front matter's PDF, the same bytes for the same HTML (font subset dates, file identifier)."""
+    from reports.render.pdf import WEASYPRINT_LOCK
+
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
-    pdf: bytes = laid.write_pdf(pdf_identifier=identifier.encode("ascii"))
+    with WEASYPRINT_LOCK:
+        pdf: bytes = laid.write_pdf(pdf_identifier=identifier.encode("ascii"))
     return pdf
 
 

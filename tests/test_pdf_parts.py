@@ -82,16 +82,6 @@ def test_a_document_without_a_restart_is_one_part() -> None:
     assert str(len(reader.pages)) in _lines(reader.pages[-1])  # one run through to the last page
 
 
-def test_parts_laid_out_on_several_workers_give_the_same_bytes(tmp_path: Path, joined: bytes) -> None:
-    (tmp_path / "thu.html.j2").write_text(HTML, encoding="utf-8")
-    templates = TemplateSet(str(tmp_path), BUNDLED.bundled_dir)
-    jobs = [RenderJob("a", "thu.html.j2", {}), RenderJob("b", "thu.html.j2", {})]
-    with ThreadPoolExecutor(2) as pool:
-        results = {r.key: r for r in render_all(jobs, ("pdf",), templates, executor=pool)}
-    assert set(results) == {"a", "b"}
-    assert results["a"].files["pdf"] == joined and results["b"].files["pdf"] == joined
-
-
 def test_docx_restarts_the_numbering_in_each_appendix_section() -> None:
     document = docx.Document(io.BytesIO(render_docx(HTML)))
     sections = document.sections
@@ -136,13 +126,15 @@ class _Recording(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_a_report_in_parts_sends_its_parts_out_with_its_first_task(tmp_path: Path, joined: bytes) -> None:
-    """Its HTML is rendered by the caller: no first task whose only work is the HTML and the split."""
+def test_parts_laid_out_on_several_workers_give_the_same_bytes(tmp_path: Path, joined: bytes) -> None:
+    """The same bytes as one process, whether the HTML is rendered in a task ("b") or by the caller, which
+    then sends the parts out at once ("a", `parts_here`: no first task whose only work is the HTML)."""
     (tmp_path / "thu.html.j2").write_text(HTML, encoding="utf-8")
     templates = TemplateSet(str(tmp_path), BUNDLED.bundled_dir)
     jobs = [RenderJob("a", "thu.html.j2", {}, parts_here=True), RenderJob("b", "thu.html.j2", {})]
     with _Recording() as pool:
         results = {r.key: r for r in render_all(jobs, ("pdf",), templates, executor=pool)}
+    assert set(results) == {"a", "b"}
     assert results["a"].files["pdf"] == joined and results["b"].files["pdf"] == joined
     assert pool.tasks[:3] == [("lay_out_part", "")] * 3  # a's three parts, before anything else
     assert ("render_one", "a") not in pool.tasks and ("render_one", "b") in pool.tasks

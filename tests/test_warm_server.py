@@ -40,6 +40,7 @@ def test_workers_fork_from_a_server_that_has_warmed_up() -> None:
     assert not pandas_loaded, "the server should not import pandas: workers never need it"
 
 
+@pytest.mark.slow
 def test_a_worker_takes_every_kind_of_document_without_pandas(tmp_path: Path) -> None:
     """Every document of a build, pickled as the pool sends it, is read back by a process that has
     imported only what the fork server imports (reports/preload.py)."""

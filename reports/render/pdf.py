@@ -22,6 +22,7 @@ import gc
 import hashlib
 import mimetypes
 import multiprocessing.util
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,13 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 STYLESHEET = "style.css"
+
+# WeasyPrint lays text out with Pango through the FontConfiguration this module shares per process, and
+# Pango's font map must not be used by two threads at once: two threads laying out PDFs crash the process
+# (seen as a segmentation fault in `get_first_line`). Every use of WeasyPrint in a process takes this
+# lock, so threads (a thread pool, a Dask worker with several threads) render their PDFs one at a time;
+# the local pool's single-threaded worker processes never wait on it.
+WEASYPRINT_LOCK = threading.RLock()
 
 
 class PdfRenderError(UserError):
@@ -71,12 +79,13 @@ def render_part(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> 
     css, font_config = stylesheet(dirs)
     document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(dirs, stub_stylesheet=True))
     try:
-        pdf = document.write_pdf(
-            stylesheets=[css],
-            font_config=font_config,
-            # A stable file identifier: the same HTML gives the same bytes (manifest hashes).
-            pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
-        )
+        with WEASYPRINT_LOCK:
+            pdf = document.write_pdf(
+                stylesheets=[css],
+                font_config=font_config,
+                # A stable file identifier: the same HTML gives the same bytes (manifest hashes).
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
+            )
     except FatalURLFetchingError as exc:
         reason = exc.__cause__ or exc
         raise PdfRenderError(f"Không tạo được tệp PDF: {reason}") from exc
@@ -96,10 +105,15 @@ def stylesheet(template_dirs: tuple[Path, ...] = (TEMPLATES_DIR,)) -> tuple[CSS,
     module goes through here first.
     """
     load_weasyprint()
+    pdf_fonts.install()
+    with WEASYPRINT_LOCK:
+        return _parse_stylesheet(template_dirs)
+
+
+def _parse_stylesheet(template_dirs: tuple[Path, ...]) -> tuple[CSS, FontConfiguration]:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    pdf_fonts.install()
     font_config = FontConfiguration()
     # WeasyPrint copies @font-face files to a temporary folder that FontConfiguration.__del__ removes;
     # at interpreter exit that comes too late (shutdown) or never (worker processes end with os._exit).
