@@ -7,6 +7,7 @@ the contexts it unpickles are plain dataclasses.
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -61,3 +62,22 @@ def test_a_worker_takes_every_kind_of_document_without_pandas(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().strip() == "[]"
+
+
+def test_without_a_fork_server_the_workers_fork_from_the_warmed_up_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path of macOS and Windows (and of a machine where the server cannot start): the build's
+    process warms up, then the pool starts its workers from it."""
+    import multiprocessing
+
+    from reports.render import batch
+
+    monkeypatch.setattr(batch, "warm_server", lambda: None)
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers inherit the warm-up only where the pool forks")
+    pool = _WarmPool(1, ("docx", "pdf"), BUNDLED)
+    try:
+        parent, weasyprint_loaded, _ = pool.submit(worker_state).result(timeout=60)
+    finally:
+        pool.shutdown()
+    assert parent == os.getpid()
+    assert weasyprint_loaded
