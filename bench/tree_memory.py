@@ -17,28 +17,27 @@ import time
 from pathlib import Path
 
 
-def _processes() -> dict[int, tuple[int, int, str]]:
-    """pid -> (parent pid, resident KiB, command line) of every process readable in /proc."""
+def _processes() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, resident KiB) of every process readable in /proc."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             rss_pages = int((entry / "statm").read_text().split()[1])
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except (OSError, IndexError, ValueError):
             continue
-        found[int(entry.name)] = (int(fields[1]), rss_pages * os.sysconf("SC_PAGE_SIZE") // 1024, command)
+        found[int(entry.name)] = (parent, rss_pages * os.sysconf("SC_PAGE_SIZE") // 1024)
     return found
 
 
-def _tree(root: int, table: dict[int, tuple[int, int, str]]) -> set[int]:
+def _tree(root: int, table: dict[int, tuple[int, int]]) -> set[int]:
     members = {root}
     grew = True
     while grew:
         grew = False
-        for pid, (parent, _, _) in table.items():
+        for pid, (parent, _) in table.items():
             if pid not in members and parent in members:
                 members.add(pid)
                 grew = True

@@ -271,7 +271,9 @@ def _lay_out_front(
 
         reader = PdfReader(io.BytesIO(cached))
         return _Front(html, len(reader.pages), _named_anchors(reader), pdf=cached)
-    laid = _layout(html, templates)
+    from reports.render.pdf import lay_out
+
+    laid = lay_out(html, templates.dirs)
     return _Front(html, len(laid.pages), _anchors_of(laid), laid=laid)
 
 
@@ -279,32 +281,11 @@ def _front_pdf(front: _Front, parts: PartCache | None) -> bytes:
     """The front matter's PDF: the one taken from an earlier build, or written now (and kept)."""
     if front.pdf is not None:
         return front.pdf
-    pdf = _write(front.laid, front.html)
+    from reports.render.pdf import write
+
+    pdf = write(front.laid, front.html)  # the same bytes for the same HTML
     if parts is not None:
         parts.put(front.html, pdf)
-    return pdf
-
-
-def _layout(html: str, templates: TemplateSet) -> Any:
-    from reports.render.pdf import WEASYPRINT_LOCK, _base_url, _fetcher, stylesheet
-    from reports.render.weasy_import import load
-
-    load()
-    from weasyprint import HTML
-
-    css, font_config = stylesheet(templates.dirs)
-    document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(templates.dirs, stub_stylesheet=True))
-    with WEASYPRINT_LOCK:  # Pango's font map, one thread at a time (reports.render.pdf)
-        return document.render(stylesheets=[css], font_config=font_config)
-
-
-def _write(laid: Any, html: str) -> bytes:
-    """The front matter's PDF, the same bytes for the same HTML (font subset dates, file identifier)."""
-    from reports.render.pdf import WEASYPRINT_LOCK
-
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
-    with WEASYPRINT_LOCK:
-        pdf: bytes = laid.write_pdf(pdf_identifier=identifier.encode("ascii"))
     return pdf
 
 

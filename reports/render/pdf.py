@@ -72,23 +72,34 @@ def render_pdf(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> b
 def render_part(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> bytes:
     """One WeasyPrint document: `html` laid out as an A4 PDF."""
     load_weasyprint()
-    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        return write(lay_out(html, template_dirs), html)
+    except FatalURLFetchingError as exc:
+        reason = exc.__cause__ or exc
+        raise PdfRenderError(f"Không tạo được tệp PDF: {reason}") from exc
+
+
+def lay_out(html: str, template_dirs: Sequence[Path] = (TEMPLATES_DIR,)) -> Any:
+    """`html` laid out by WeasyPrint (its Document: pages, anchors), with the process's parsed stylesheet
+    and fonts and the confined fetcher; `write` turns it into PDF bytes."""
+    load_weasyprint()
+    from weasyprint import HTML
 
     dirs = tuple(Path(d) for d in template_dirs)
     css, font_config = stylesheet(dirs)
     document = HTML(string=html, base_url=_base_url(), url_fetcher=_fetcher(dirs, stub_stylesheet=True))
-    try:
-        with WEASYPRINT_LOCK:
-            pdf = document.write_pdf(
-                stylesheets=[css],
-                font_config=font_config,
-                # A stable file identifier: the same HTML gives the same bytes (manifest hashes).
-                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
-            )
-    except FatalURLFetchingError as exc:
-        reason = exc.__cause__ or exc
-        raise PdfRenderError(f"Không tạo được tệp PDF: {reason}") from exc
+    with WEASYPRINT_LOCK:
+        return document.render(font_config=font_config, stylesheets=[css])
+
+
+def write(laid: Any, html: str) -> bytes:
+    """The PDF of a document laid out from `html`: the same bytes for the same HTML (a file identifier
+    made from it; the manifest and the part cache compare bytes)."""
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    with WEASYPRINT_LOCK:
+        pdf = laid.write_pdf(pdf_identifier=identifier)
     assert isinstance(pdf, bytes)
     return pdf
 
