@@ -1,8 +1,21 @@
-"""Command line entry point: see `python build_reports.py --help`."""
+"""Command line entry point: see `python build_reports.py --help`.
+
+A build or a check goes first to the tool's background process when one is running (reports/daemon.py);
+otherwise it runs here, and starts that process for the next command.
+"""
 
 import sys
 
-from reports.cli import exit_now, main
+from reports.daemon import run_served, start_for_next_time
 
 if __name__ == "__main__":
-    exit_now(main(sys.argv[1:]))
+    arguments = sys.argv[1:]
+    served = run_served(arguments)
+    if served is not None:
+        sys.exit(served)
+    from reports.cli import exit_now, main
+
+    code = main(arguments)
+    if code in (0, 1):  # the command ran (a usage error or a bug is better looked at first)
+        start_for_next_time(arguments)
+    exit_now(code)

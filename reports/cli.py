@@ -7,6 +7,9 @@
     python build_reports.py watch FOLDER [--out DIR] [--draft] [--strict] [--jobs N] [--formats docx,pdf]
     python build_reports.py templates FOLDER      copy the bundled templates into FOLDER/templates/
     python build_reports.py bieu-mau FOLDER       write the blank unit form for FOLDER's year and committee
+    python build_reports.py stop-daemon           stop the background process builds are handed to
+
+`build` and `check` take --no-daemon: run in this process only (reports/daemon.py, build_reports.py).
 
 Exit codes: 0 success; 1 the data has errors (or warnings with --strict); 2 bad usage, a missing or
 broken data folder or settings file; 3 a bug in the tool (its traceback goes to a log file, never to
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from reports import __version__
+from reports.daemon import NO_DAEMON_FLAG, STOP_COMMAND
 from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataFolderError, UserError, file_system_error
 from reports.output import TOOL_NAME, check_out_folder
 from reports.problems import Problem, Severity, sort_key
@@ -81,13 +85,16 @@ def make_parser() -> argparse.ArgumentParser:
         "Chạy không có tham số: lập báo cáo từ bộ dữ liệu mẫu data/mau vào thư mục output/.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _daemon_option(parser)
     commands = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     check = commands.add_parser("check", help="kiểm tra số liệu, ghi báo cáo kiểm tra (.xlsx)")
     _common(check)
+    _daemon_option(check)
     check.add_argument("--chi-tiet", action="store_true", help="in cả các chỉ tiêu không bắt buộc để trống")
     build = commands.add_parser("build", help="kiểm tra rồi lập báo cáo tổng hợp và báo cáo từng đơn vị")
     _common(build)
     _build_options(build)
+    _daemon_option(build)
     build.add_argument(
         "--full", action="store_true", help="dựng lại mọi văn bản (mặc định: chỉ dựng văn bản có đầu vào thay đổi)"
     )
@@ -109,7 +116,16 @@ def make_parser() -> argparse.ArgumentParser:
     form = commands.add_parser("bieu-mau", help="ghi biểu số liệu trắng (.xlsx) để gửi các đơn vị điền")
     form.add_argument("folder", metavar="THU_MUC", type=Path, help="thư mục bộ dữ liệu (lấy năm, tên cơ quan)")
     form.add_argument("--out", type=Path, default=None, help="tệp ghi ra (mặc định: THU_MUC/bieu-so-lieu-don-vi.xlsx)")
+    commands.add_parser(STOP_COMMAND, help="dừng tiến trình nền giữ sẵn công cụ cho các lần lập sau")
     return parser
+
+
+def _daemon_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        NO_DAEMON_FLAG,
+        action="store_true",
+        help="chạy hẳn trong lệnh này, không dùng và không khởi động tiến trình nền (xem README)",
+    )
 
 
 def _build_options(parser: argparse.ArgumentParser) -> None:
@@ -144,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_templates(args.folder)
         if args.command == "bieu-mau":
             return run_blank_form(args.folder, args.out)
+        if args.command == STOP_COMMAND:
+            return run_stop_daemon()
         options = BuildOptions(args.draft, args.strict, args.jobs, args.formats, args.chi_tiet)
         if args.command == "watch":
             return run_watch(args.folder, args.out, options)
@@ -177,6 +195,14 @@ def exit_now(code: int) -> NoReturn:
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
+
+
+def run_stop_daemon() -> int:
+    from reports.daemon import stop_all
+
+    stopped = stop_all()
+    print(f"Đã dừng {stopped} tiến trình nền." if stopped else "Không có tiến trình nền nào đang chạy.")
+    return EXIT_OK
 
 
 def run_templates(folder: Path) -> int:

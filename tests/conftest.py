@@ -37,6 +37,10 @@ sys.dont_write_bytecode = False
 # The tool itself is imported by the fixtures that build, not here: under pytest-xdist the main process
 # only starts the workers, and importing pandas first would keep them waiting (4 s on a fresh clone).
 
+# No test's `build_reports.py` hands its work to, or leaves behind, the tool's background process
+# (reports/daemon.py): tests/test_daemon.py switches it on for itself, with its own socket folder.
+os.environ["BAOCAO_DAEMON"] = "0"
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "mau"
 NAM = 2026

@@ -443,7 +443,7 @@ class _WarmPool(Executor):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self._pool is None:
             context = warm_server()
-            if context is None:
+            if context is None or context.get_start_method() == "fork":
                 warm_up(self._formats, self._templates, compile_all=True)
             self._pool = ProcessPoolExecutor(
                 max_workers=self._workers, mp_context=context, initializer=_leave_interrupts_to_the_caller
@@ -463,18 +463,29 @@ class _WarmPool(Executor):
 
 
 PRELOAD = "reports.preload"  # imported by the fork server: reports/preload.py (the warm-up, with the contexts)
+_FORK_FROM_HERE = False
+
+
+def fork_workers_from_here() -> None:
+    """This process is warm already (the daemon, reports/daemon.py): its builds' workers fork from it
+    (and from its children), with no fork server to start."""
+    global _FORK_FROM_HERE
+    _FORK_FROM_HERE = True
 
 
 def warm_server() -> Any:
     """The multiprocessing context of a fork server that has imported `PRELOAD`, started now if it is not
     running yet (the CLI starts it first thing, so it warms up while this process reads the data folder);
-    None where the local pool forks from this process instead.
+    None where the local pool forks from this process instead; the "fork" context in the daemon, which
+    is warm already.
 
     Linux only: on macOS a process that has loaded GLib (Pango, through WeasyPrint) must not fork, and
     Windows has no fork. A server that cannot start (no Unix sockets) leaves the fallback too.
     """
     import multiprocessing
 
+    if _FORK_FROM_HERE:
+        return multiprocessing.get_context("fork")
     if not sys.platform.startswith("linux") or "forkserver" not in multiprocessing.get_all_start_methods():
         return None
     context = multiprocessing.get_context("forkserver")

@@ -1,0 +1,176 @@
+"""The background process that builds and checks are handed to (reports/daemon.py).
+
+Each test that needs one starts a real daemon with its own socket folder and stops it afterwards; the
+rest of the suite runs with BAOCAO_DAEMON=0 (conftest). `run_served` is called in the test's process:
+the daemon's child writes to this process's standard streams (capfd reads them), and its exit code
+comes back as `run_served`'s result (None would mean the command was not taken).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from docs_text import docx_text, pdf_text
+
+from reports import daemon
+
+ROOT = Path(__file__).resolve().parents[1]
+NAM = 2026
+
+
+@pytest.fixture
+def daemon_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Daemons switched on, sockets in a fresh private folder (short: a socket's path is limited)."""
+    runtime = Path(tempfile.mkdtemp(prefix="bcd-"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv(daemon.SWITCH_ENV, "1")
+    monkeypatch.setenv(daemon.IDLE_ENV, "3")  # one a failed test leaves behind stops by itself
+    try:
+        yield runtime
+    finally:
+        daemon.stop_all()
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.fixture
+def running(daemon_on: Path) -> Path:
+    """A daemon started as the first build starts it, answering; its socket."""
+    daemon.start_for_next_time(["build"])
+    path = daemon.socket_path()
+    assert path is not None
+    deadline = time.monotonic() + 60
+    while not daemon._answers(path):
+        assert time.monotonic() < deadline, "the daemon did not start"
+        time.sleep(0.05)
+    return path
+
+
+def run_here(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build_reports.py"), *args, daemon.NO_DAEMON_FLAG],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_build_handed_to_the_daemon_writes_what_a_build_here_writes(
+    running: Path, small_folder: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    here = run_here("build", str(small_folder), "--out", str(tmp_path / "here"))
+    assert here.returncode == 0, here.stderr
+    capfd.readouterr()
+
+    code = daemon.run_served(["build", str(small_folder), "--out", str(tmp_path / "served")])
+
+    printed = capfd.readouterr()
+    assert code == 0, printed.err
+    assert "Đã lập: báo cáo tổng hợp và 5 báo cáo đơn vị" in printed.out
+    local, served = tmp_path / "here" / str(NAM), tmp_path / "served" / str(NAM)
+    names = sorted(p.relative_to(local).as_posix() for p in local.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(served).as_posix() for p in served.rglob("*") if p.is_file())
+    assert len([n for n in names if n.endswith(".pdf")]) == 7  # the report, the handout, five units
+    for name in names:
+        if name.endswith(".docx"):
+            assert docx_text(served / name) == docx_text(local / name), name
+        elif name.endswith(".pdf"):
+            assert pdf_text(served / name) == pdf_text(local / name), name
+
+
+def test_the_callers_folder_exit_code_and_messages_are_kept(
+    running: Path,
+    small_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    missing = daemon.run_served(["build", "khong-co-thu-muc-nay"])
+    relative = daemon.run_served(["check", str(small_folder), "--out", "ket-qua"])
+
+    printed = capfd.readouterr()
+    assert missing == 2
+    assert "Lỗi: Không tìm thấy thư mục dữ liệu khong-co-thu-muc-nay" in printed.err
+    assert "Traceback" not in printed.err
+    assert relative == 0
+    assert (tmp_path / "ket-qua" / str(NAM) / f"kiem-tra-so-lieu-{NAM}.xlsx").is_file()
+    assert "Tóm tắt năm 2026: 5 đơn vị phải nộp" in printed.out
+
+
+def test_stop_daemon_stops_it_and_commands_run_here_again(running: Path, small_folder: Path) -> None:
+    assert daemon.stop_all() == 1
+    deadline = time.monotonic() + 10
+    while running.exists():
+        assert time.monotonic() < deadline, "the daemon did not remove its socket"
+        time.sleep(0.05)
+    assert not daemon._answers(running)
+    assert daemon.run_served(["check", str(small_folder), "--out", "/nonexistent/x"]) is None
+
+
+def test_what_goes_to_the_daemon(daemon_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert daemon.wanted([])  # the sample's build
+    assert daemon.wanted(["build", "du-lieu"])
+    assert daemon.wanted(["check", "du-lieu", "--out", "kq"])
+    assert not daemon.wanted(["watch", "du-lieu"])  # runs for hours: its own process
+    assert not daemon.wanted(["templates", "du-lieu"])
+    assert not daemon.wanted(["build", "du-lieu", "--no-daemon"])
+    assert not daemon.wanted(["build", "du-lieu", "--scheduler", "tcp://127.0.0.1:8786"])
+    assert not daemon.wanted(["build", "du-lieu", "--scheduler=tcp://127.0.0.1:8786"])
+    monkeypatch.setenv(daemon.SWITCH_ENV, "0")
+    assert not daemon.wanted(["build", "du-lieu"])
+
+
+def test_a_changed_tool_has_another_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("reports/a.py", "templates/a.html.j2"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    monkeypatch.setattr(daemon, "ROOT", tmp_path)
+    before = daemon.fingerprint()
+
+    (tmp_path / "reports" / "__pycache__").mkdir()
+    (tmp_path / "reports" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"compiled")
+    assert daemon.fingerprint() == before  # compiling is not a change
+
+    (tmp_path / "templates" / "a.html.j2").write_text("y", encoding="utf-8")
+    os.utime(tmp_path / "templates" / "a.html.j2", ns=(1, 1))
+    assert daemon.fingerprint() != before
+
+
+def test_a_socket_folder_others_can_open_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    folder = tmp_path / f"bao-cao-dang-{os.getuid()}"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+
+    assert daemon.socket_folder() is None
+    assert daemon.socket_path() is None
+    folder.chmod(0o700)
+    assert daemon.socket_folder() == folder
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_the_caller_stops_the_build_in_the_daemon(running: Path, tmp_path: Path) -> None:
+    caller = subprocess.Popen(
+        [sys.executable, str(ROOT / "build_reports.py"), "build", str(ROOT / "data" / "mau"), "--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(2.5)  # the sample's full build takes 8 s and more
+    caller.send_signal(signal.SIGINT)
+    _, err = caller.communicate(timeout=60)
+
+    assert caller.returncode == 130, err
+    assert "Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở." in err
+    assert not list(tmp_path.rglob("*.pdf"))
