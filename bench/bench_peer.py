@@ -5,12 +5,16 @@ Every command runs as a whole process, the way a user runs it, and the contender
 on a folder made by genfolder.py (cached in bench/_work/, as bench_build.py does):
 
 - `full:N`: the first build of an N-unit folder into an empty output folder: the consolidated report
-  and N unit reports, DOCX + PDF. Ours: `build_reports.py build FOLDER --out TMP`; the peer:
-  `bench/peer/peer_build.py FOLDER --out TMP`. Both must write 2 x (N + 1) documents.
+  and N unit reports, DOCX + PDF. Ours: `build_reports.py build FOLDER --out TMP --no-daemon` (a first
+  build on a machine has no background process to hand its work to, reports/daemon.py); below LARGE
+  units also "ours, daemon running" (the same build handed to a running daemon); the peer:
+  `bench/peer/peer_build.py FOLDER --out TMP`. All must write 2 x (N + 1) documents.
 - `rebuild:N`: one unit resent one corrected figure. Each contender keeps its own copy of the folder
   and its own output folder, built once untimed; before each timed run one figure (`bd_luot_hoc_vien`
   of the first unit workbook that reports it) goes up or back down by 1, then the contender builds into
-  the same output folder. Ours: `build` (whatever it does on a second run); the peer "smart": only
+  the same output folder. Ours: `build` (whatever it does on a second run: the first build started
+  the daemon, which the next ones are handed to); "ours, no daemon": `build --no-daemon`, all of it in
+  the command's own process; the peer "smart": only
   the documents whose inputs changed (that unit's and the consolidated report); the peer "naive":
   `--full`, everything again. "Ours watching": `build_reports.py watch` running on a copy of its own
   (started and given its first build before the runs), each run `bench/watch_wait.py`, which changes
@@ -57,6 +61,7 @@ WATCH_WAIT = bu.BENCH / "watch_wait.py"
 DEFAULT_JOBS = "full:60,rebuild:60,consolidated:600,full:600"
 LARGE = 600  # jobs with at least this many units use --repeats-large
 FLIP_CODES = ("bd_luot_hoc_vien", "dieu_dong", "luan_chuyen")
+NO_DAEMON = "--no-daemon"
 TARGETS = {"full": 3.0, "rebuild_vs_peer_smart": 2.0, "rebuild_vs_our_full": 5.0}
 
 
@@ -150,10 +155,48 @@ class Contender:
 def full_job(units: int) -> tuple[list[Contender], Path]:
     folder = bu.ensure_folder(units)
     expect = 2 * (units + 1)
-    return [
-        Contender("ours", lambda out: bu.cli_command("build", folder, "--out", out), expect=expect),
+    contenders = [
+        Contender("ours", lambda out: bu.cli_command("build", folder, "--out", out, NO_DAEMON), expect=expect),
         Contender("peer", lambda out: python(PEER, folder, "--out", out), expect=expect),
-    ], folder
+    ]
+    if units < LARGE:
+        contenders.insert(
+            1,
+            Contender(
+                "ours, daemon running",
+                lambda out: bu.cli_command("build", folder, "--out", out),
+                prepare=start_daemon,
+                expect=expect,
+                close=stop_daemons,
+            ),
+        )
+    return contenders, folder
+
+
+def start_daemon() -> None:
+    """Have a daemon answering before the run (as after a user's first build); untimed."""
+    if subprocess.run(bu.cli_command("stop-daemon"), capture_output=True, check=False).returncode != 0:
+        raise RuntimeError("build_reports.py stop-daemon failed")
+    subprocess.run(
+        bu.cli_command("check", bu.ensure_folder(10), "--out", bu.WORK / "daemon-start"),
+        capture_output=True,
+        env=bu.subprocess_env(),
+        check=False,
+    )
+    sys.path.insert(0, str(bu.ROOT))
+    from reports import daemon
+
+    path = daemon.socket_path()
+    deadline = time.monotonic() + 60
+    while path is None or not daemon._answers(path):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the daemon did not start")
+        time.sleep(0.1)
+    time.sleep(3)  # its warm-up, which a user's next build rarely meets
+
+
+def stop_daemons() -> None:
+    subprocess.run(bu.cli_command("stop-daemon"), capture_output=True, check=False)
 
 
 def consolidated_job(units: int) -> tuple[list[Contender], Path]:
@@ -168,7 +211,8 @@ def rebuild_job(units: int) -> tuple[list[Contender], Path]:
     """Each contender: its own copy of the folder and output folder, built once now (untimed)."""
     source = bu.ensure_folder(units)
     contenders = []
-    for name, extra in (("ours", None), ("peer smart", []), ("peer naive", ["--full"])):
+    runs = (("ours", None), ("ours, no daemon", [NO_DAEMON]), ("peer smart", []), ("peer naive", ["--full"]))
+    for name, extra in runs:
         home = bu.WORK / f"rebuild-u{units}-{name.replace(' ', '-')}"
         shutil.rmtree(home, ignore_errors=True)
         data, out = home / "data", home / "out"
@@ -176,13 +220,14 @@ def rebuild_job(units: int) -> tuple[list[Contender], Path]:
         flip = Flip(data)
 
         def command(_out: Path, data: Path = data, out: Path = out, extra: list[str] | None = extra) -> list[str]:
-            if extra is None:
-                return bu.cli_command("build", data, "--out", out)
+            if extra is None or NO_DAEMON in extra:
+                return bu.cli_command("build", data, "--out", out, *(extra or []))
             return python(PEER, data, "--out", out, *extra)
 
         bu.log(f"  first build for {name} (untimed) ...")
         bu.run_timed(command(out))
         contenders.append(Contender(name, command, prepare=flip, expect=None, fresh=False))
+    contenders[0].close = stop_daemons
     contenders.append(watching(source, units))
     return contenders, source
 
@@ -395,9 +440,17 @@ def targets(jobs: Sequence[dict[str, Any]]) -> list[list[str]]:
         ours = med(wall(job, "ours"))
         if kind == "full":
             rows.append([f"full build, {units}: peer / ours ≥ 3", bu.ratio(_ratio(med(wall(job, "peer")), ours))])
+            warm = med(wall(job, "ours, daemon running"))
+            if warm:
+                ratio = _ratio(med(wall(job, "peer")), warm)
+                rows.append([f"full build, {units}: peer / ours, daemon running ≥ 3", bu.ratio(ratio)])
         if kind == "rebuild":
             smart = _ratio(med(wall(job, "peer smart")), ours)
             rows.append([f"one unit changed, {units}: peer smart / ours ≥ 2", bu.ratio(smart)])
+            alone_here = med(wall(job, "ours, no daemon"))
+            if alone_here:
+                smart = _ratio(med(wall(job, "peer smart")), alone_here)
+                rows.append([f"one unit changed, {units}: peer smart / ours, no daemon ≥ 2", bu.ratio(smart)])
             watch = med(wall(job, "ours watching"))
             if watch:
                 smart = _ratio(med(wall(job, "peer smart")), watch)
@@ -405,7 +458,10 @@ def targets(jobs: Sequence[dict[str, Any]]) -> list[list[str]]:
             full = by.get(("full", units))
             if full:
                 ratio = _ratio(med(wall(full, "ours")), ours)
-                rows.append([f"one unit changed, {units}: our full / our rebuild ≥ 5", bu.ratio(ratio)])
+                rows.append([f"one unit changed, {units}: our full (first) / our rebuild ≥ 5", bu.ratio(ratio)])
+                if alone_here:
+                    ratio = _ratio(med(wall(full, "ours")), alone_here)
+                    rows.append([f"one unit changed, {units}: our full / ours, no daemon ≥ 5", bu.ratio(ratio)])
                 if watch:
                     ratio = _ratio(med(wall(full, "ours")), watch)
                     rows.append([f"one unit changed, {units}: our full / ours watching ≥ 5", bu.ratio(ratio)])
