@@ -6,7 +6,7 @@ otherwise it runs here, and starts that process for the next command.
 
 import sys
 
-from reports.daemon import run_served, start_for_next_time
+from reports.daemon import STARTED_MESSAGE, run_served, start_for_next_time
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
@@ -16,6 +16,6 @@ if __name__ == "__main__":
     from reports.cli import exit_now, main
 
     code = main(arguments)
-    if code in (0, 1):  # the command ran (a usage error or a bug is better looked at first)
-        start_for_next_time(arguments)
+    if code in (0, 1) and start_for_next_time(arguments):  # not after a usage error or a bug
+        print(STARTED_MESSAGE)
     exit_now(code)

@@ -6,6 +6,12 @@ resident memory of every process descending from the command (the fork server is
 workers are the server's) every 0,2 s, and prints the largest single process and the largest sum seen.
 
     .venv/bin/python bench/tree_memory.py -- .venv/bin/python build_reports.py build FOLDER --out OUT
+
+A build handed to the tool's background process (reports/daemon.py) runs in a child of that process,
+not of the command: the daemon and everything under it count too (RSS counts the pages a forked child
+shares with the daemon in both, so the sum is an upper bound). The proportional sum (PSS, from
+/proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each) is printed too: the memory the
+processes take together.
 """
 
 from __future__ import annotations
@@ -44,18 +50,45 @@ def _tree(root: int, table: dict[int, tuple[int, int]]) -> set[int]:
     return members
 
 
+def _pss(pid: int) -> int:
+    """KiB of the process's proportional set size; 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _daemons() -> set[int]:
+    """The tool's background processes (their command line names reports.daemon's serve)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"reports.daemon import serve" in (entry / "cmdline").read_bytes():
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def main(command: list[str]) -> int:
     started = time.perf_counter()
     child = subprocess.Popen(command)
-    peak_one = peak_sum = 0
+    peak_one = peak_sum = peak_pss = 0
     while child.poll() is None:
         table = _processes()
-        sizes = [table[pid][1] for pid in _tree(child.pid, table) if pid in table]
+        roots = {child.pid, *_daemons()}
+        members = set().union(*(_tree(root, table) for root in roots))
+        sizes = [table[pid][1] for pid in members if pid in table]
         peak_one, peak_sum = max(peak_one, max(sizes, default=0)), max(peak_sum, sum(sizes))
+        peak_pss = max(peak_pss, sum(_pss(pid) for pid in members))
         time.sleep(0.2)
     print(
         f"exit {child.returncode}, {time.perf_counter() - started:.1f} s; largest process {peak_one / 1024:.0f} MiB, "
-        f"all processes together at most {peak_sum / 1024:.0f} MiB",
+        f"all processes together at most {peak_sum / 1024:.0f} MiB (proportional set size {peak_pss / 1024:.0f} MiB)",
         file=sys.stderr,
     )
     return child.returncode

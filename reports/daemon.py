@@ -51,8 +51,14 @@ STOP_COMMAND = "stop-daemon"
 SERVED_COMMANDS = frozenset({"build", "check"})  # and no command at all: the sample's build
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 EXIT_BUG = 3
+STARTED_MESSAGE = (
+    "Đã khởi động tiến trình nền để các lần chạy sau nhanh hơn (tự tắt khi lâu không dùng; "
+    f"tắt ngay: build_reports.py {STOP_COMMAND}; xem README)."
+)
+INTERRUPTED = "Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở."  # as cli.main says it
 _LENGTH = struct.Struct("!I")
 _SOCKET_PATH_LIMIT = 100  # sun_path holds 108 bytes on Linux
+_LOCK = -1  # the daemon's lock file, held while it starts, answers and stops
 _SWITCHED_OFF = {"0", "off", "no", "false", "khong", "không"}
 
 
@@ -82,30 +88,35 @@ def run_served(argv: Sequence[str]) -> int | None:
     path = socket_path()
     if path is None:
         return None
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    with client:
+    with _PassedOn() as signals, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
         try:
             client.connect(str(path))
             _send_request(client, argv)
             child = _read_number(client)
         except OSError:
-            return None
-        if child is None:  # the daemon went away before a child took the command
-            return None
-        return _wait_for(client, child)
+            child = None
+        if child is None:  # no daemon, or it went away before a child took the command
+            return _stopped(signals.received[-1]) if signals.received else None
+        signals.know(child)
+        try:
+            code = _read_number(client)
+        except OSError:
+            code = None
+    return _exit_code(code, signals.received)
 
 
-def start_for_next_time(argv: Sequence[str]) -> None:
-    """Start the daemon in the background for the next command, unless one is running or starting."""
+def start_for_next_time(argv: Sequence[str]) -> bool:
+    """Start the daemon in the background for the next command, unless one is running or starting;
+    whether one was started."""
     if not wanted(argv):
-        return
+        return False
     path = socket_path()
-    if path is None or _answers(path):
-        return
+    if path is None or _answers(path) or _starting(path):
+        return False
     import subprocess
 
     code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from reports.daemon import serve; serve({str(path)!r})"
-    with contextlib.suppress(OSError):
+    try:
         subprocess.Popen(
             [sys.executable, "-c", code],
             stdin=subprocess.DEVNULL,
@@ -114,6 +125,26 @@ def start_for_next_time(argv: Sequence[str]) -> None:
             cwd="/",
             start_new_session=True,
         )
+    except OSError:
+        return False
+    return True
+
+
+def _starting(path: Path) -> bool:
+    """Whether a daemon holds this socket's lock (it is warming up before it listens, or stopping)."""
+    import fcntl
+
+    try:
+        lock = os.open(path.with_suffix(".lock"), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(lock)
+    return False
 
 
 def stop_all() -> int:
@@ -193,23 +224,40 @@ def _current_umask() -> int:
     return mask
 
 
-def _wait_for(client: socket.socket, child: int) -> int:
-    """The child's exit code, passing the caller's signals on to it meanwhile."""
-    received: list[int] = []
+class _PassedOn:
+    """While the command runs in the daemon's child: Ctrl+C, `kill` and a closed terminal reach the
+    caller, which passes them on to the child (remembered until the child is known)."""
 
-    def pass_on(signum: int, _frame: Any) -> None:
-        received.append(signum)
-        with contextlib.suppress(OSError):
-            os.kill(child, signum)
+    def __init__(self) -> None:
+        self.child: int | None = None
+        self.received: list[int] = []
+        self._previous: dict[int, Any] = {}
 
-    previous = {s: signal.signal(s, pass_on) for s in FORWARDED_SIGNALS}
-    try:
-        code = _read_number(client)
-    except OSError:
-        code = None
-    finally:
-        for signum, handler in previous.items():
+    def __enter__(self) -> _PassedOn:
+        self._previous = {s: signal.signal(s, self._handle) for s in FORWARDED_SIGNALS}
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for signum, handler in self._previous.items():
             signal.signal(signum, handler)
+
+    def know(self, child: int) -> None:
+        self.child = child
+        for signum in self.received:
+            self._send(signum)
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        self.received.append(signum)
+        self._send(signum)
+
+    def _send(self, signum: int) -> None:
+        if self.child is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.child, signum)
+
+
+def _exit_code(code: int | None, received: Sequence[int]) -> int:
+    """The child's exit code; when it ended without one, what the signal it was sent means, or a bug."""
     if code is not None:
         return code
     if received:
@@ -220,6 +268,12 @@ def _wait_for(client: socket.socket, child: int) -> int:
         file=sys.stderr,
     )
     return EXIT_BUG
+
+
+def _stopped(signum: int) -> int:
+    """Stopped before the command started anywhere: nothing was done."""
+    print(f"\n{INTERRUPTED}", file=sys.stderr)
+    return 130 if signum == signal.SIGINT else 128 + signum
 
 
 def _answers(path: Path) -> bool:
@@ -276,10 +330,11 @@ def serve(path_text: str) -> None:
     """The daemon: bind, warm up, then fork a child per command until idle or asked to stop."""
     import fcntl
 
+    global _LOCK
     path = Path(path_text)
-    lock = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    _LOCK = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(_LOCK, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return  # another daemon of this fingerprint is starting or running
     with contextlib.suppress(FileNotFoundError):
@@ -291,15 +346,25 @@ def serve(path_text: str) -> None:
         listener.listen(16)
         bound = os.stat(path).st_ino
         _warm_up()
-        for other in path.parent.glob("d-*.sock"):
-            if other != path:  # a daemon of an older version of the tool
-                _ask_to_stop(other)
+        _stop_older(path)
         _answer(listener, path, bound)
     finally:
         listener.close()
         if _still_ours(path, bound):
             path.unlink()
+        with contextlib.suppress(OSError):
+            os.unlink(path.with_suffix(".lock"))  # still held: a daemon starting now waits for none
         os._exit(0)
+
+
+def _stop_older(path: Path) -> None:
+    """Stop the daemons of other versions of the tool bound before this one (an older daemon still
+    warming up must not stop this newer one in turn)."""
+    mine = os.stat(path).st_mtime_ns
+    for other in path.parent.glob("d-*.sock"):
+        with contextlib.suppress(OSError):
+            if other != path and os.stat(other).st_mtime_ns <= mine:
+                _ask_to_stop(other)
 
 
 def _warm_up() -> None:
@@ -376,6 +441,7 @@ def _take(listener: socket.socket, children: set[int]) -> bool:
         pid = os.fork()
         if pid == 0:
             listener.close()
+            os.close(_LOCK)  # the lock is the daemon's: a child still running does not keep it
             _run_child(connection, request, fds)
         for fd in fds:
             os.close(fd)
@@ -467,6 +533,9 @@ def _run_command(argv: list[str]) -> int:
 
     try:
         return main(argv)
+    except KeyboardInterrupt:  # Ctrl+C before `main` took charge of it
+        print(f"\n{INTERRUPTED}", file=sys.stderr)
+        return 130
     except SystemExit as exc:  # argparse: --help, a usage error
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
 

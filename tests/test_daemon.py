@@ -107,14 +107,30 @@ def test_the_callers_folder_exit_code_and_messages_are_kept(
     assert "Tóm tắt năm 2026: 5 đơn vị phải nộp" in printed.out
 
 
+def gone(path: Path) -> None:
+    """Wait until a daemon has removed its socket and its lock file."""
+    deadline = time.monotonic() + 30
+    while path.exists() or path.with_suffix(".lock").exists():
+        assert time.monotonic() < deadline, f"the daemon of {path.name} did not stop"
+        time.sleep(0.05)
+
+
 def test_stop_daemon_stops_it_and_commands_run_here_again(running: Path, small_folder: Path) -> None:
     assert daemon.stop_all() == 1
-    deadline = time.monotonic() + 10
-    while running.exists():
-        assert time.monotonic() < deadline, "the daemon did not remove its socket"
-        time.sleep(0.05)
+    gone(running)
     assert not daemon._answers(running)
     assert daemon.run_served(["check", str(small_folder), "--out", "/nonexistent/x"]) is None
+
+
+def test_the_daemon_of_an_updated_tool_stops_the_old_one(running: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(daemon, "fingerprint", lambda: "0" * 20)  # as if the tool's files had changed
+    newer = daemon.socket_path()
+    assert newer is not None and newer != running
+
+    assert daemon.start_for_next_time(["build"])
+
+    gone(running)
+    assert daemon._answers(newer)
 
 
 def test_what_goes_to_the_daemon(daemon_on: Path, monkeypatch: pytest.MonkeyPatch) -> None:
