@@ -341,6 +341,7 @@ def serve(path_text: str) -> None:
         path.unlink()  # a socket left by a daemon that did not stop cleanly
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     bound = -1
+    daemon = os.getpid()
     try:
         listener.bind(str(path))
         listener.listen(16)
@@ -348,13 +349,25 @@ def serve(path_text: str) -> None:
         _warm_up()
         _stop_older(path)
         _answer(listener, path, bound)
+    except BaseException:
+        _log_failure(path)
     finally:
-        listener.close()
-        if _still_ours(path, bound):
-            path.unlink()
-        with contextlib.suppress(OSError):
-            os.unlink(path.with_suffix(".lock"))  # still held: a daemon starting now waits for none
+        if os.getpid() == daemon:  # (a child never gets here: it ends in _run_child)
+            listener.close()
+            if _still_ours(path, bound):
+                path.unlink()
+            with contextlib.suppress(OSError):
+                os.unlink(path.with_suffix(".lock"))  # still held: a daemon starting now waits for none
         os._exit(0)
+
+
+def _log_failure(path: Path) -> None:
+    """Keep what stopped the daemon, or one command's child before it ran, beside its socket (the user's
+    private folder): the daemon has no terminal to say it on."""
+    import traceback
+
+    with contextlib.suppress(OSError), open(path.with_suffix(".log"), "a", encoding="utf-8") as log:
+        log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} pid {os.getpid()}\n{traceback.format_exc()}\n")
 
 
 def _stop_older(path: Path) -> None:
@@ -414,7 +427,10 @@ def _answer(listener: socket.socket, path: Path, bound: int) -> None:
             last = time.monotonic()
         if readable:
             last = time.monotonic()
-            stop = _take(listener, children)
+            try:
+                stop = _take(listener, children)
+            except Exception:  # one caller's request (a failed fork): the next one may well be served
+                _log_failure(path)
         elif time.monotonic() - last > idle or not _still_ours(path, bound):
             return
 
@@ -491,15 +507,22 @@ def _receive_request(connection: socket.socket) -> tuple[dict[str, Any], list[in
 
 
 def _run_child(connection: socket.socket, request: dict[str, Any], fds: list[int]) -> NoReturn:
-    """In the forked child: become the caller's process, run its command, send the exit code, end."""
+    """In the forked child: become the caller's process, run its command, send the exit code, end.
+
+    Whatever happens, the child ends here: back in the daemon's loop it would serve, or clean up, as if
+    it were the daemon."""
     code = EXIT_BUG
     try:
-        _take_the_callers_place(request, fds)
-        connection.settimeout(None)
-        connection.sendall(_LENGTH.pack(os.getpid()))
-        code = _run_command(list(request["argv"]))
-    finally:
+        try:
+            _take_the_callers_place(request, fds)
+            connection.settimeout(None)
+            connection.sendall(_LENGTH.pack(os.getpid()))
+            code = _run_command(list(request["argv"]))
+        except BaseException:  # before the command's own handling (Ctrl+C is handled in _run_command)
+            code = EXIT_BUG
         _end_child(connection, code)
+    finally:
+        os._exit(code)
 
 
 def _take_the_callers_place(request: dict[str, Any], fds: list[int]) -> None:
@@ -529,9 +552,9 @@ def _take_the_callers_place(request: dict[str, Any], fds: list[int]) -> None:
 
 
 def _run_command(argv: list[str]) -> int:
-    from reports.cli import main
-
     try:
+        from reports.cli import main
+
         return main(argv)
     except KeyboardInterrupt:  # Ctrl+C before `main` took charge of it
         print(f"\n{INTERRUPTED}", file=sys.stderr)
