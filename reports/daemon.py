@@ -179,14 +179,17 @@ def socket_path() -> Path | None:
 
 def fingerprint() -> str:
     """What a daemon must have been started from to run this caller's command: the interpreter, the
-    installed packages (their folders' times change when a package is added, removed or upgraded), and
-    every file of the tool's source and bundled templates (time and size)."""
+    installed packages (the names in site-packages: a package's `*.dist-info` folder carries its
+    version), and every file of the tool's source and bundled templates (time and size).
+
+    Not the site-packages folder's time: Python changes it when it first compiles a module there."""
     digest = hashlib.sha256()
     for text in (sys.executable, sys.version, str(ROOT)):
         digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
     for entry in sys.path:
         if "-packages" in entry and os.path.isdir(entry):
-            digest.update(f"{entry}\0{os.stat(entry).st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+            names = sorted(n for n in os.listdir(entry) if n != "__pycache__")
+            digest.update("\0".join([entry, *names]).encode("utf-8", "surrogateescape") + b"\n")
     for folder in (ROOT / "reports", ROOT / "templates"):
         for relative, info in _files(folder):
             digest.update(f"{relative}\0{info.st_mtime_ns}\0{info.st_size}\n".encode("utf-8", "surrogateescape"))

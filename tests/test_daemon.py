@@ -150,12 +150,21 @@ def test_a_changed_tool_has_another_socket(tmp_path: Path, monkeypatch: pytest.M
     for name in ("reports/a.py", "templates/a.html.j2"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
+    packages = tmp_path / "site-packages"
+    (packages / "pandas-3.1.1.dist-info").mkdir(parents=True)
     monkeypatch.setattr(daemon, "ROOT", tmp_path)
+    monkeypatch.setattr(sys, "path", [str(packages)])
     before = daemon.fingerprint()
 
     (tmp_path / "reports" / "__pycache__").mkdir()
     (tmp_path / "reports" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"compiled")
+    (packages / "__pycache__").mkdir()  # Python compiling a module of site-packages on first import
     assert daemon.fingerprint() == before  # compiling is not a change
+
+    (packages / "pandas-3.1.1.dist-info").rename(packages / "pandas-3.1.2.dist-info")
+    assert daemon.fingerprint() != before  # an upgraded package
+    (packages / "pandas-3.1.2.dist-info").rename(packages / "pandas-3.1.1.dist-info")
+    assert daemon.fingerprint() == before
 
     (tmp_path / "templates" / "a.html.j2").write_text("y", encoding="utf-8")
     os.utime(tmp_path / "templates" / "a.html.j2", ns=(1, 1))
