@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Built
 from docs_text import docx_text, pdf_text
+from pypdf import PdfReader
 
 from reports import daemon
 
@@ -54,36 +56,57 @@ def running(daemon_on: Path) -> Path:
     return path
 
 
-def run_here(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_reports.py"), *args, daemon.NO_DAEMON_FLAG],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_a_build_handed_to_the_daemon_writes_what_a_build_here_writes(
-    running: Path, small_folder: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    running: Path, small_folder: Path, small_build: Built, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    here = run_here("build", str(small_folder), "--out", str(tmp_path / "here"))
-    assert here.returncode == 0, here.stderr
-    capfd.readouterr()
-
     code = daemon.run_served(["build", str(small_folder), "--out", str(tmp_path / "served")])
 
     printed = capfd.readouterr()
     assert code == 0, printed.err
     assert "Đã lập: báo cáo tổng hợp và 5 báo cáo đơn vị" in printed.out
-    local, served = tmp_path / "here" / str(NAM), tmp_path / "served" / str(NAM)
-    names = sorted(p.relative_to(local).as_posix() for p in local.rglob("*") if p.is_file())
-    assert names == sorted(p.relative_to(served).as_posix() for p in served.rglob("*") if p.is_file())
-    assert len([n for n in names if n.endswith(".pdf")]) == 7  # the report, the handout, five units
+    here, served = small_build.root, tmp_path / "served" / str(NAM)  # built in this process (conftest)
+    names = sorted(
+        p.relative_to(here).as_posix() for p in here.rglob("*") if p.is_file() and ".bo-nho-dem" not in p.parts
+    )
+    assert names == sorted(
+        p.relative_to(served).as_posix() for p in served.rglob("*") if p.is_file() and ".bo-nho-dem" not in p.parts
+    )
+    pdfs = [n for n in names if n.endswith(".pdf")]
+    assert len(pdfs) == 7  # the report, the handout, five units
     for name in names:
         if name.endswith(".docx"):
-            assert docx_text(served / name) == docx_text(local / name), name
-        elif name.endswith(".pdf"):
-            assert pdf_text(served / name) == pdf_text(local / name), name
+            assert docx_text(served / name) == docx_text(here / name), name
+    for name in pdfs:  # the text of two (pypdf's extraction is the slow part), the pages of all
+        assert len(PdfReader(served / name).pages) == len(PdfReader(here / name).pages), name
+    for name in (f"bao-cao-tong-hop-{NAM}.pdf", next(n for n in pdfs if n.startswith("don-vi/"))):
+        assert pdf_text(served / name) == pdf_text(here / name), name
+
+
+def test_each_command_starts_from_the_warm_process_not_from_the_last_build(
+    running: Path, small_folder: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The committee rewords its templates between two builds handed to the same daemon: the second
+    build says the new words (nothing of the first build's templates was kept)."""
+    folder = tmp_path / "bo-du-lieu"
+    shutil.copytree(small_folder, folder)
+    out = tmp_path / "ket-qua"
+    report = out / str(NAM) / f"bao-cao-tong-hop-{NAM}.docx"
+    build = ["build", str(folder), "--out", str(out), "--formats", "docx"]
+    assert daemon.run_served(build) == 0
+    before = docx_text(report)
+    assert daemon.run_served(["check", str(folder), "--out", str(tmp_path / "kiem-tra")]) == 0
+    copied = subprocess.run(
+        [sys.executable, str(ROOT / "build_reports.py"), "templates", str(folder)], capture_output=True, check=False
+    )
+    assert copied.returncode == 0
+    for path in (folder / "templates").rglob("*.j2"):
+        path.write_text(path.read_text(encoding="utf-8").replace("đồng chí", "người"), encoding="utf-8")
+
+    assert daemon.run_served(build) == 0, capfd.readouterr().err
+
+    after = docx_text(report)
+    assert before.count("đồng chí") > after.count("đồng chí")
+    assert after.count("người") > before.count("người")
 
 
 def test_the_callers_folder_exit_code_and_messages_are_kept(
