@@ -17,5 +17,5 @@ if __name__ == "__main__":
 
     code = main(arguments)
     if code in (0, 1) and start_for_next_time(arguments):  # not after a usage error or a bug
-        print(STARTED_MESSAGE)
+        print(STARTED_MESSAGE, file=sys.stderr)  # a notice: what the command printed stays as it was
     exit_now(code)
