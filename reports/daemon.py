@@ -49,7 +49,8 @@ DEFAULT_IDLE_MINUTES = 30.0
 NO_DAEMON_FLAG = "--no-daemon"
 STOP_COMMAND = "stop-daemon"
 SERVED_COMMANDS = frozenset({"build", "check"})  # and no command at all: the sample's build
-FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# (SIGHUP: a closed terminal; Windows has none, and this module is imported there too, by build_reports.py)
+FORWARDED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 EXIT_BUG = 3
 STARTED_MESSAGE = (
     "Đã khởi động tiến trình nền để các lần chạy sau nhanh hơn (tự tắt khi lâu không dùng; "
@@ -70,7 +71,7 @@ _SWITCHED_OFF = {"0", "off", "no", "false", "khong", "không"}
 def wanted(argv: Sequence[str]) -> bool:
     """Whether this command may go to the daemon: a build or a check, on Linux, not switched off, not
     on a Dask cluster (`--scheduler` connects from the caller's own process), not under a profiler."""
-    if not sys.platform.startswith("linux") or not hasattr(socket, "send_fds"):
+    if not _supported():
         return False
     if os.environ.get(SWITCH_ENV, "").strip().lower() in _SWITCHED_OFF:
         return False
@@ -79,6 +80,11 @@ def wanted(argv: Sequence[str]) -> bool:
     if argv and argv[0] not in SERVED_COMMANDS:
         return False
     return sys.getprofile() is None and sys.gettrace() is None
+
+
+def _supported() -> bool:
+    """Linux only: macOS must not fork a process that has loaded GLib (Pango), Windows cannot fork."""
+    return sys.platform.startswith("linux") and hasattr(socket, "send_fds") and hasattr(os, "getuid")
 
 
 def run_served(argv: Sequence[str]) -> int | None:
@@ -149,7 +155,7 @@ def _starting(path: Path) -> bool:
 
 def stop_all() -> int:
     """Stop every daemon of this user (any version of the tool); how many were asked to."""
-    folder = socket_folder()
+    folder = socket_folder() if _supported() else None
     if folder is None:
         return 0
     return sum(_ask_to_stop(path) for path in sorted(folder.glob("d-*.sock")))

@@ -169,6 +169,18 @@ def test_what_goes_to_the_daemon(daemon_on: Path, monkeypatch: pytest.MonkeyPatc
     assert not daemon.wanted(["build", "du-lieu"])
 
 
+def test_elsewhere_than_linux_nothing_changes() -> None:
+    """build_reports.py imports this module on every system: where there is no SIGHUP, no getuid and no
+    fork it must import, hand nothing over and stop nothing (as on Windows)."""
+    script = (
+        "import os, signal, sys; del signal.SIGHUP; del os.getuid; sys.platform = 'win32'; "
+        "from reports import daemon as d; print(d.wanted(['build']), d.run_served(['build']), d.stop_all())"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "None", "0"]
+
+
 def test_a_changed_tool_has_another_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("reports/a.py", "templates/a.html.j2"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
