@@ -536,6 +536,7 @@ def _run_child(connection: socket.socket, request: dict[str, Any], fds: list[int
 
 def _take_the_callers_place(request: dict[str, Any], fds: list[int]) -> None:
     import io
+    import locale
     import tempfile
 
     for target, fd in zip((0, 1, 2), fds, strict=True):
@@ -556,7 +557,12 @@ def _take_the_callers_place(request: dict[str, Any], fds: list[int]) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     os.umask(int(request["umask"]))
-    tempfile.tempdir = None  # found again from the caller's TMPDIR
+    # What Python and the C library read from the environment once, read again from the caller's: the
+    # time zone (TZ), the character type of the locale (as Python's start-up sets it), the temp folder.
+    time.tzset()
+    with contextlib.suppress(locale.Error):
+        locale.setlocale(locale.LC_CTYPE, "")
+    tempfile.tempdir = None
     sys.argv = [str(request.get("argv0") or "build_reports.py"), *request["argv"]]
 
 
