@@ -340,6 +340,7 @@ def serve(path_text: str) -> None:
     import fcntl
 
     global _LOCK
+    sys.path[:] = import_path(sys.path)
     path = Path(path_text)
     _LOCK = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -377,6 +378,13 @@ def _log_failure(path: Path) -> None:
 
     with contextlib.suppress(OSError), open(path.with_suffix(".log"), "a", encoding="utf-8") as log:
         log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} pid {os.getpid()}\n{traceback.format_exc()}\n")
+
+
+def import_path(paths: Sequence[str]) -> list[str]:
+    """The daemon's sys.path: the tool's folder first, as for a command run directly, and not the current
+    folder, which `python -c` puts there: a child works in its caller's folder, and a module imported
+    later would be looked for among the clerk's files."""
+    return [str(ROOT), *(p for p in paths if p not in ("", ".", str(ROOT)))]
 
 
 def _stop_older(path: Path) -> None:

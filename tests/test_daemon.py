@@ -169,6 +169,11 @@ def test_what_goes_to_the_daemon(daemon_on: Path, monkeypatch: pytest.MonkeyPatc
     assert not daemon.wanted(["build", "du-lieu"])
 
 
+def test_the_daemon_never_imports_from_the_callers_folder() -> None:
+    started_with = ["", "/usr/lib/python3.11", str(ROOT), "/venv/site-packages"]  # as `python -c` has it
+    assert daemon.import_path(started_with) == [str(ROOT), "/usr/lib/python3.11", "/venv/site-packages"]
+
+
 def test_elsewhere_than_linux_nothing_changes() -> None:
     """build_reports.py imports this module on every system: where there is no SIGHUP, no getuid and no
     fork it must import, hand nothing over and stop nothing (as on Windows)."""
