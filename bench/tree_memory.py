@@ -62,12 +62,12 @@ def _pss(pid: int) -> int:
 
 
 def _daemons() -> set[int]:
-    """The tool's background processes (their command line names reports.daemon's serve)."""
+    """The tool's background processes (their command line names reports.daemon_server's serve)."""
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if b"reports.daemon import serve" in (entry / "cmdline").read_bytes():
+                if b"reports.daemon_server import serve" in (entry / "cmdline").read_bytes():
                     found.add(int(entry.name))
             except OSError:
                 continue

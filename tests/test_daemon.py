@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from conftest import Built
 from docs_text import docx_text, pdf_text
 from pypdf import PdfReader
 
-from reports import daemon
+from reports import daemon, daemon_server
 
 ROOT = Path(__file__).resolve().parents[1]
 NAM = 2026
@@ -138,6 +139,33 @@ def gone(path: Path) -> None:
         time.sleep(0.05)
 
 
+def test_ctrl_c_before_the_child_is_known_stops_it_as_soon_as_it_is(
+    running: Path,
+    small_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl+C while the caller waits for the daemon (warming up): remembered, then passed on the moment
+    the child's pid arrives, which may be before the child has entered the command's own handling."""
+    read_number = daemon._read_number
+    calls = []
+
+    def pid_after_ctrl_c(sock: socket.socket) -> int | None:
+        calls.append(1)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # handled by the caller's pass-on handler: remembered
+        return read_number(sock)
+
+    monkeypatch.setattr(daemon, "_read_number", pid_after_ctrl_c)
+
+    code = daemon.run_served(["build", str(small_folder), "--out", str(tmp_path)])
+
+    assert code == 130
+    assert "Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở." in capfd.readouterr().err
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
 def test_stop_daemon_stops_it_and_commands_run_here_again(running: Path, small_folder: Path) -> None:
     assert daemon.stop_all() == 1
     gone(running)
@@ -171,7 +199,7 @@ def test_what_goes_to_the_daemon(daemon_on: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_the_daemon_never_imports_from_the_callers_folder() -> None:
     started_with = ["", "/usr/lib/python3.11", str(ROOT), "/venv/site-packages"]  # as `python -c` has it
-    assert daemon.import_path(started_with) == [str(ROOT), "/usr/lib/python3.11", "/venv/site-packages"]
+    assert daemon_server.import_path(started_with) == [str(ROOT), "/usr/lib/python3.11", "/venv/site-packages"]
 
 
 def test_elsewhere_than_linux_nothing_changes() -> None:
