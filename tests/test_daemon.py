@@ -140,11 +140,7 @@ def gone(path: Path) -> None:
 
 
 def test_ctrl_c_before_the_child_is_known_stops_it_as_soon_as_it_is(
-    running: Path,
-    small_folder: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capfd: pytest.CaptureFixture[str],
+    running: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Ctrl+C while the caller waits for the daemon (warming up): remembered, then passed on the moment
     the child's pid arrives, which may be before the child has entered the command's own handling."""
@@ -159,7 +155,7 @@ def test_ctrl_c_before_the_child_is_known_stops_it_as_soon_as_it_is(
 
     monkeypatch.setattr(daemon, "_read_number", pid_after_ctrl_c)
 
-    code = daemon.run_served(["build", str(small_folder), "--out", str(tmp_path)])
+    code = daemon.run_served(["build", str(ROOT / "data" / "mau"), "--out", str(tmp_path)])
 
     assert code == 130
     assert "Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở." in capfd.readouterr().err
