@@ -36,7 +36,17 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from reports import __version__
 from reports.daemon import NO_DAEMON_FLAG, STOP_COMMAND
-from reports.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, DataFolderError, UserError, file_system_error
+from reports.errors import (
+    EXIT_BUG,
+    EXIT_DATA,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    INTERRUPTED,
+    DataFolderError,
+    UserError,
+    file_system_error,
+)
 from reports.output import TOOL_NAME, check_out_folder
 from reports.problems import Problem, Severity, sort_key
 
@@ -51,7 +61,6 @@ if TYPE_CHECKING:  # pandas and the pipeline are imported only when a command ru
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOLDER = ROOT / "data" / "mau"
 DEFAULT_OUT = Path("output")
-EXIT_BUG = 3
 DASK_CONNECT_SECONDS = 30
 TOOL_FOLDER = TOOL_NAME  # the per-user folder of the bug logs
 
@@ -167,8 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_watch(args.folder, args.out, options)
         return run_build(args.folder, args.out, options, full=args.full, scheduler=args.scheduler)
     except KeyboardInterrupt:
-        print("\nĐã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở.", file=sys.stderr)
-        return 130
+        print(f"\n{INTERRUPTED}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:
         return _report_failure(exc)
 
@@ -184,17 +193,24 @@ def exit_now(code: int) -> NoReturn:
     after a command: pools are shut down by then), which it would wait for, and under a profiler or a
     tracer (cProfile, coverage, a debugger), which write their results after the script returns.
     """
-    import atexit
     import threading
 
     others = any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate())
     if others or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
+    run_exit_handlers()
+    os._exit(code)
+
+
+def run_exit_handlers() -> None:
+    """What a process must do before `os._exit`: the `atexit` handlers, in Python's order, then the
+    output streams flushed (`exit_now`; the daemon's child for one command, reports/daemon_server.py)."""
+    import atexit
+
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    os._exit(code)
 
 
 def run_stop_daemon() -> int:

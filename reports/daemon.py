@@ -41,6 +41,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from reports.errors import EXIT_BUG, EXIT_INTERRUPTED, INTERRUPTED  # (standard library only, as here)
+
 ROOT = Path(__file__).resolve().parents[1]
 SWITCH_ENV = "BAOCAO_DAEMON"  # "0", "off", "no", "false": never use or start the daemon
 IDLE_ENV = "BAOCAO_DAEMON_IDLE"  # minutes without a command before the daemon stops
@@ -50,12 +52,10 @@ STOP_COMMAND = "stop-daemon"
 SERVED_COMMANDS = frozenset({"build", "check"})  # and no command at all: the sample's build
 # (SIGHUP: a closed terminal; Windows has none, and this module is imported there too, by build_reports.py)
 FORWARDED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-EXIT_BUG = 3
 STARTED_MESSAGE = (
     "Đã khởi động tiến trình nền để các lần chạy sau nhanh hơn (tự tắt khi lâu không dùng; "
     f"tắt ngay: build_reports.py {STOP_COMMAND}; xem README)."
 )
-INTERRUPTED = "Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở."  # as cli.main says it
 _LENGTH = struct.Struct("!I")
 _SOCKET_PATH_LIMIT = 100  # sun_path holds 108 bytes on Linux
 _SWITCHED_OFF = {"0", "off", "no", "false", "khong", "không"}
@@ -282,7 +282,7 @@ def _exit_code(code: int | None, received: Sequence[int]) -> int:
 def _stopped(signum: int) -> int:
     """Stopped before the command started anywhere: nothing was done."""
     print(f"\n{INTERRUPTED}", file=sys.stderr)
-    return 130 if signum == signal.SIGINT else 128 + signum
+    return EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum
 
 
 def _answers(path: Path) -> bool:

@@ -21,16 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from reports.daemon import (
-    _LENGTH,
-    DEFAULT_IDLE_MINUTES,
-    EXIT_BUG,
-    IDLE_ENV,
-    INTERRUPTED,
-    ROOT,
-    _ask_to_stop,
-    _read_exactly,
-)
+from reports.daemon import _LENGTH, DEFAULT_IDLE_MINUTES, IDLE_ENV, ROOT, _ask_to_stop, _read_exactly
+from reports.errors import EXIT_BUG, EXIT_INTERRUPTED, INTERRUPTED
 
 _LOCK = -1  # the daemon's lock file, held while it starts, answers and stops
 
@@ -235,9 +227,9 @@ def _run_child(connection: socket.socket, request: dict[str, Any], fds: list[int
             connection.settimeout(None)
             connection.sendall(_LENGTH.pack(os.getpid()))
             code = _run_command(list(request["argv"]))
-        except KeyboardInterrupt:  # passed on the moment the caller learnt this pid: before `main` began
+        except KeyboardInterrupt:  # passed on the moment the caller learnt this pid (`main` may not have begun)
             print(f"\n{INTERRUPTED}", file=sys.stderr)
-            code = 130
+            code = EXIT_INTERRUPTED
         except BaseException:  # taking the caller's place failed
             code = EXIT_BUG
         _end_child(connection, code)
@@ -278,26 +270,20 @@ def _take_the_callers_place(request: dict[str, Any], fds: list[int]) -> None:
 
 
 def _run_command(argv: list[str]) -> int:
-    try:
-        from reports.cli import main
+    from reports.cli import main
 
+    try:
         return main(argv)
-    except KeyboardInterrupt:  # Ctrl+C before `main` took charge of it
-        print(f"\n{INTERRUPTED}", file=sys.stderr)
-        return 130
     except SystemExit as exc:  # argparse: --help, a usage error
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
 
 
 def _end_child(connection: socket.socket, code: int) -> NoReturn:
-    """As `cli.exit_now`: the exit handlers, flushed streams, then the code to the caller and `os._exit`."""
-    import atexit
+    """As `cli.exit_now`: the exit handlers and flushed streams, then the code to the caller, `os._exit`."""
+    from reports.cli import run_exit_handlers
 
     with contextlib.suppress(Exception):
-        atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
+        run_exit_handlers()
     with contextlib.suppress(OSError):
         connection.sendall(_LENGTH.pack(code))
     os._exit(code)

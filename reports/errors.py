@@ -17,6 +17,9 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
+EXIT_BUG = 3  # a bug in the tool: its traceback goes to a log file, never to the clerk's screen
+EXIT_INTERRUPTED = 130  # Ctrl+C, as a shell reports it
+INTERRUPTED = "Đã dừng theo yêu cầu; không có tệp kết quả nào bị ghi dở."
 
 
 class UserError(Exception):
