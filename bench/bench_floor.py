@@ -1,0 +1,194 @@
+"""The least time a full build can take on this machine: the CPU its documents need, over the cores.
+
+Issue 10 asks a full first build to be 3x faster than docxtpl + LibreOffice on two cores. Whatever the
+scheduling, a build cannot finish before its documents have been laid out and written, and those are
+CPU-bound (WeasyPrint, python-docx). This script measures that work alone, in one warm process, one
+document after the other, with `time.process_time` (steady on a shared machine):
+
+- every unit report of an N-unit folder (`bench/genfolder.py`, the one bench_peer.py uses): its PDF
+  (`reports.render.pdf.render_pdf`) and its DOCX (`reports.render.docx.render_docx`), from the HTML
+  `build` makes (`benchutil.unit_html`);
+- the consolidated report: the same, all its PDF parts laid out here one after the other.
+
+Left out, so the floor is lower than any real build: starting Python, reading and checking the
+workbooks, aggregating, the contexts and templates, the conference handout, the check report, hashing and
+writing the files. WeasyPrint is imported, its stylesheet parsed and one document rendered before the
+clock starts.
+
+    floor = (CPU of the documents) / cores        budget = (the peer's full build, median wall) / 3
+
+If the floor is above the budget, no scheduling of these documents meets the target on this machine.
+The peer's figure is read from the newest `bench/results/*_peer_*.json` that has a `full` job for N
+units (`--peer-seconds` to give it instead).
+
+    .venv/bin/python bench/bench_floor.py [--units 60] [--repeats 3] [--peer-seconds S]
+
+A Markdown table on stdout, progress on stderr, raw figures in bench/results/<date>_<time>_floor_<N>cpu.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchutil import (
+    RESULTS,
+    consolidated_html,
+    cpu_count,
+    ensure_folder,
+    load_average,
+    log,
+    machine_info,
+    md_table,
+    ratio,
+    save_results,
+    secs,
+    unit_html,
+)
+
+TARGET = 3.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=60)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--peer-seconds", type=float, default=None, help="the peer's full build, wall seconds")
+    args = parser.parse_args()
+    started = dt.datetime.now()
+
+    from reports.intake import load_folder
+
+    folder = ensure_folder(args.units)
+    dataset = load_folder(folder).dataset()
+    codes = [str(code) for code in dataset.figures.index]
+    log(f"{len(codes)} units in {folder.name}; rendering the HTML ...")
+    documents = {"consolidated": consolidated_html(dataset)} | {code: unit_html(dataset, code) for code in codes}
+    warm_up(documents[codes[0]])
+
+    load = load_average()
+    runs = [measure(documents, repeat, args.repeats) for repeat in range(args.repeats)]
+    peer, peer_source = peer_full_build(args.units, args.peer_seconds)
+    payload = summarise(runs, cpu_count(), peer, peer_source, args.units)
+    payload |= {"started": started.isoformat(timespec="seconds"), "machine": machine_info(), "load_before": load}
+    print_table(payload)
+    path = save_results("floor", payload, started)
+    log(f"raw figures: {path.relative_to(RESULTS.parent.parent)}")
+    return 0
+
+
+def warm_up(html: str) -> None:
+    from reports.render.docx import render_docx
+    from reports.render.pdf import render_pdf
+
+    render_pdf(html)
+    render_docx(html)
+
+
+def measure(documents: dict[str, str], repeat: int, repeats: int) -> dict[str, Any]:
+    """CPU seconds of each document's PDF and DOCX, and its pages, rendered one after the other."""
+    from pypdf import PdfReader
+
+    from reports.render.docx import render_docx
+    from reports.render.pdf import render_pdf
+
+    log(f"repeat {repeat + 1}/{repeats}: {len(documents)} documents ...")
+    result: dict[str, Any] = {}
+    for name, html in documents.items():
+        pdf_cpu, pdf = cpu(partial(render_pdf, html))
+        docx_cpu, _ = cpu(partial(render_docx, html))
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        result[name] = {"pdf_cpu": pdf_cpu, "docx_cpu": docx_cpu, "pages": pages}
+    return result
+
+
+def cpu(work: Callable[[], Any]) -> tuple[float, Any]:
+    before = time.process_time()
+    value = work()
+    return time.process_time() - before, value
+
+
+def peer_full_build(units: int, given: float | None) -> tuple[float | None, str]:
+    """The peer's median full-build wall time for `units`, from the newest peer results that have it."""
+    if given is not None:
+        return given, "--peer-seconds"
+    for path in sorted(RESULTS.glob("*_peer_*.json"), reverse=True):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for job in data.get("jobs", []):
+            runs = job.get("runs", {}).get("peer", [])
+            if job.get("kind") == "full" and job.get("units") == units and runs:
+                return statistics.median(run["wall"] for run in runs), path.name
+    return None, "none found"
+
+
+def summarise(
+    runs: list[dict[str, Any]], cores: int, peer: float | None, peer_source: str, units: int
+) -> dict[str, Any]:
+    def total(key: str, only: Callable[[str], bool] = lambda _: True) -> float:
+        return statistics.median(sum(doc[key] for name, doc in run.items() if only(name)) for run in runs)
+
+    def is_unit(name: str) -> bool:
+        return name != "consolidated"
+
+    first = runs[0]
+    pages = {
+        "units": sum(doc["pages"] for name, doc in first.items() if is_unit(name)),
+        "consolidated": first["consolidated"]["pages"],
+    }
+    cpu_units = total("pdf_cpu", is_unit) + total("docx_cpu", is_unit)
+    cpu_consolidated = total("pdf_cpu", lambda n: not is_unit(n)) + total("docx_cpu", lambda n: not is_unit(n))
+    documents_cpu = cpu_units + cpu_consolidated
+    budget = peer / TARGET if peer is not None else None
+    return {
+        "units": units,
+        "cores": cores,
+        "repeats": len(runs),
+        "runs": runs,
+        "pages": pages,
+        "cpu": {
+            "unit_pdf": total("pdf_cpu", is_unit),
+            "unit_docx": total("docx_cpu", is_unit),
+            "consolidated_pdf": total("pdf_cpu", lambda n: not is_unit(n)),
+            "consolidated_docx": total("docx_cpu", lambda n: not is_unit(n)),
+            "documents": documents_cpu,
+            "pdf_per_page": (total("pdf_cpu")) / (pages["units"] + pages["consolidated"]),
+        },
+        "floor_wall": documents_cpu / cores,
+        "peer_full_wall": peer,
+        "peer_source": peer_source,
+        "budget_wall": budget,
+        "best_ratio": peer / (documents_cpu / cores) if peer is not None else None,
+    }
+
+
+def print_table(payload: dict[str, Any]) -> None:
+    c, p = payload["cpu"], payload["pages"]
+    rows = [
+        [f"{payload['units']} unit reports, PDF ({p['units']} pages)", secs(c["unit_pdf"])],
+        [f"{payload['units']} unit reports, DOCX", secs(c["unit_docx"])],
+        [f"consolidated report, PDF ({p['consolidated']} pages)", secs(c["consolidated_pdf"])],
+        ["consolidated report, DOCX", secs(c["consolidated_docx"])],
+        ["**the documents, CPU**", f"**{secs(c['documents'])}**"],
+        [f"floor: CPU / {payload['cores']} cores", f"**{secs(payload['floor_wall'])}**"],
+        [f"the peer's full build, median wall ({payload['peer_source']})", secs(payload["peer_full_wall"])],
+        [f"budget for {TARGET:g}x: the peer / {TARGET:g}", secs(payload["budget_wall"])],
+        ["best ratio possible: the peer / floor", ratio(payload["best_ratio"])],
+    ]
+    heading = f"medians of {payload['repeats']} repeats, load {payload['load_before']:.1f}"
+    print(md_table([heading, "s"], rows))
+    print(f"\nPDF CPU per page: {c['pdf_per_page'] * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
