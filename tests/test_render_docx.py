@@ -426,6 +426,22 @@ def test_output_is_reproducible():
     assert render_docx(html) == render_docx(html)
 
 
+def test_package_leaves_out_what_the_template_carries_for_nothing():
+    """python-docx's template defines Word's 100 table styles and a Word 2010 copy of its styles; a
+    report uses two table styles, and Word has the others built in."""
+    import zipfile
+
+    data = render_docx(page(PORTRAIT + LANDSCAPE))
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "word/styles.xml" in names
+    assert not [n for n in names if "stylesWithEffects" in n or "thumbnail" in n]
+    styles = open_docx(data).styles.element.findall(qn("w:style"))
+    tables = {s.get(qn("w:styleId")) for s in styles if s.get(qn("w:type")) == "table"}
+    assert tables == {"TableNormal", "TableGrid"}
+    paragraphs = {s.get(qn("w:styleId")) for s in styles if s.get(qn("w:type")) == "paragraph"}
+    assert {"Normal", "Heading1", "Title"} <= paragraphs  # Word's other built-in styles stay as they were
+
+
 # -- the subset is enforced ------------------------------------------------------------------------------
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
@@ -35,7 +34,7 @@ from reports.render.docx.figures import (
 )
 from reports.render.docx.handlers import HANDLERS
 from reports.render.docx.head import Meta, read_head
-from reports.render.docx.package import drop_thumbnail, set_core_properties, stable_package
+from reports.render.docx.package import new_document, set_core_properties, stable_package
 from reports.render.docx.page import setup_sections
 from reports.render.docx.parts import NewPart, Parts
 from reports.render.docx.rules import BODY, DOCUMENT, HTML, Rule, lookup
@@ -55,7 +54,7 @@ __all__ = [
 def render_docx(html: str) -> bytes:
     """Render report HTML (docs/html-subset.md) as DOCX bytes in the Party document format."""
     root = parse_html(html)
-    document = docx.Document()
+    document = new_document()
     meta, writer = _walk(root, HANDLERS, Parts(document.part))
 
     install_styles(document, meta.layout, writer.optional_styles)
@@ -67,7 +66,6 @@ def render_docx(html: str) -> bytes:
 
     setup_sections(document, writer.pages, meta.layout, meta.draft)
     set_core_properties(document, meta.title, meta.author, meta.date)
-    drop_thumbnail(document)
     return stable_package(document, meta.date)
 
 

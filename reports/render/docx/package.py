@@ -1,13 +1,52 @@
-"""The finished package: core properties, no thumbnail, and fixed zip timestamps (equal input, equal bytes)."""
+"""The package: a lean copy of python-docx's template, core properties, fixed zip timestamps (stable bytes)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import zipfile
+from functools import lru_cache
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+# The table styles kept from python-docx's template: the default one and the bordered grid that
+# `tables.py` names. The template defines 100 table styles (340 KB of its 349 KB styles.xml).
+KEPT_TABLE_STYLES = ("TableNormal", "TableGrid")
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def new_document() -> Any:
+    """A python-docx Document of python-docx's template without what a report never uses.
+
+    The template carries a style definition for each of Word's 100 built-in table styles and a copy of
+    all its styles for Word 2010 (stylesWithEffects.xml, 438 KB): every document parsed, searched and
+    compressed them again (about 20 ms of a unit report's 45 ms) and they were three quarters of each DOCX file.
+    Word keeps its built-in table styles of its own (the document lists them among its latent styles) and
+    reads styles.xml when the Word 2010 copy is absent. The lean template is made once per process.
+    """
+    import docx
+
+    return docx.Document(io.BytesIO(_lean_template()))
+
+
+@lru_cache(maxsize=1)
+def _lean_template() -> bytes:
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    styles = document.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) not in KEPT_TABLE_STYLES:
+            styles.remove(style)
+    rels = document.part.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == STYLES_WITH_EFFECTS]:
+        del rels[rid]
+    drop_thumbnail(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def set_core_properties(document: Any, title: str, author: str, date: dt.date | None) -> None:
