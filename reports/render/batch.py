@@ -512,7 +512,8 @@ def _leave_interrupts_to_the_caller() -> None:
 
 @lru_cache(maxsize=4)
 def warm_up(formats: tuple[str, ...], templates: TemplateSet = BUNDLED, *, compile_all: bool = False) -> None:
-    """Import the renderers and parse the stylesheet once per process, on its first document.
+    """Import the renderers, parse the stylesheet and make the DOCX template once per process, on its
+    first document.
 
     Then `gc.freeze()`: the parsed stylesheet and the imported modules live until the end, so the
     garbage collector need not walk them again after each of the hundreds of documents (WeasyPrint
@@ -523,7 +524,9 @@ def warm_up(formats: tuple[str, ...], templates: TemplateSet = BUNDLED, *, compi
 
         stylesheet(templates.dirs)
     if "docx" in formats:
-        import reports.render.docx  # noqa: F401
+        from reports.render.docx.package import new_document
+
+        new_document()  # python-docx imported and its lean template made (kept per process)
     if compile_all:
         _compile_templates(templates)
     gc.collect()
