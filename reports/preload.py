@@ -4,8 +4,8 @@ Importing this module is the warm-up: WeasyPrint and python-docx imported, the b
 fonts parsed, the bundled templates compiled, the modules of every document kind's context and binder
 imported, and the libraries the handout's binding needs. Each worker forked from the server starts with
 all of it. The server does this while the build's own process imports pandas and reads the data
-folder, on the other core; pandas is not imported
-here, as a worker only unpickles contexts (reports.context.*, which do not import it) and renders them.
+folder, on the other core; pandas is not imported here, as a worker only unpickles contexts
+(reports.context.*, which do not import it) and renders them.
 """
 
 from __future__ import annotations
