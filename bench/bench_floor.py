@@ -65,6 +65,7 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--peer-seconds", type=float, default=None, help="the peer's full build, wall seconds")
+    parser.add_argument("--batched", type=int, default=20, help="units laid out as one document (0: skip)")
     args = parser.parse_args()
     started = dt.datetime.now()
 
@@ -81,6 +82,8 @@ def main() -> int:
     runs = [measure(documents, repeat, args.repeats) for repeat in range(args.repeats)]
     peer, peer_source = peer_full_build(args.units, args.peer_seconds)
     payload = summarise(runs, cpu_count(), peer, peer_source, args.units)
+    if args.batched:
+        payload["batched"] = measure_batched([documents[code] for code in codes[: args.batched]], args.repeats)
     payload |= {"started": started.isoformat(timespec="seconds"), "machine": machine_info(), "load_before": load}
     print_table(payload)
     path = save_results("floor", payload, started)
@@ -111,6 +114,40 @@ def measure(documents: dict[str, str], repeat: int, repeats: int) -> dict[str, A
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         result[name] = {"pdf_cpu": pdf_cpu, "docx_cpu": docx_cpu, "pages": pages}
     return result
+
+
+def measure_batched(units: list[str], repeats: int) -> dict[str, Any]:
+    """Per unit, the PDF's CPU when each unit is its own WeasyPrint document and when all of `units` are
+    laid out as one (their bodies one after the other, each unit's section starting a page).
+
+    What laying out many unit reports at once would save at most, before splitting the PDF again:
+    the per-document costs (parsing, the cascade's set-up, embedding the fonts once per file).
+    """
+    from reports.render.pdf import lay_out, write
+
+    head = units[0][: units[0].index("<body>") + len("<body>")]
+    bodies = (html[html.index("<body>") + len("<body>") : html.index("</body>")] for html in units)
+    joined = head + "\n".join(bodies) + "</body></html>"
+    write(lay_out(joined), joined)
+    log(f"batched: {len(units)} unit reports, separately and as one document, {repeats} repeats ...")
+    runs = []
+    for _ in range(repeats):
+        layout_each, laid = cpu(lambda: [lay_out(html) for html in units])
+        write_each, _ = cpu(partial(_write_all, laid, units))
+        layout_joined, one = cpu(partial(lay_out, joined))
+        write_joined, _ = cpu(partial(write, one, joined))
+        runs.append([layout_each, write_each, layout_joined, write_joined])
+    medians = [statistics.median(run[i] for run in runs) / len(units) for i in range(4)]
+    return dict(zip(["layout_each", "write_each", "layout_joined", "write_joined"], medians, strict=True)) | {
+        "units": len(units),
+        "saving": 1 - (medians[2] + medians[3]) / (medians[0] + medians[1]),
+    }
+
+
+def _write_all(laid: list[Any], units: list[str]) -> list[bytes]:
+    from reports.render.pdf import write
+
+    return [write(doc, html) for doc, html in zip(laid, units, strict=True)]
 
 
 def cpu(work: Callable[[], Any]) -> tuple[float, Any]:
@@ -188,6 +225,18 @@ def print_table(payload: dict[str, Any]) -> None:
     heading = f"medians of {payload['repeats']} repeats, load {payload['load_before']:.1f}"
     print(md_table([heading, "s"], rows))
     print(f"\nPDF CPU per page: {c['pdf_per_page'] * 1000:.0f} ms")
+    batched = payload.get("batched")
+    if batched:
+        each = (batched["layout_each"] + batched["write_each"]) * 1000
+        joined = (batched["layout_joined"] + batched["write_joined"]) * 1000
+        saved = batched["saving"] * c["unit_pdf"]
+        floor = (c["documents"] - saved) / payload["cores"]
+        best = ratio(payload["peer_full_wall"] / floor if payload["peer_full_wall"] else None)
+        print(
+            f"{batched['units']} unit reports laid out as one document: {joined:.0f} ms of PDF CPU a unit "
+            f"against {each:.0f} ms one by one ({batched['saving'] * 100:.0f} % less); with every unit "
+            f"report batched so, the floor would be {secs(floor)} and the best ratio {best}"
+        )
 
 
 if __name__ == "__main__":
