@@ -172,40 +172,38 @@ def peer_full_build(units: int, given: float | None) -> tuple[float | None, str]
 def summarise(
     runs: list[dict[str, Any]], cores: int, peer: float | None, peer_source: str, units: int
 ) -> dict[str, Any]:
-    def total(key: str, only: Callable[[str], bool] = lambda _: True) -> float:
-        return statistics.median(sum(doc[key] for name, doc in run.items() if only(name)) for run in runs)
+    def total(key: str, units: bool | None) -> float:
+        """Median over the repeats of `key` summed over the unit reports (True), the consolidated report
+        (False) or every document (None)."""
+        return statistics.median(
+            sum(doc[key] for name, doc in run.items() if units in (None, name != "consolidated")) for run in runs
+        )
 
-    def is_unit(name: str) -> bool:
-        return name != "consolidated"
-
-    first = runs[0]
-    pages = {
-        "units": sum(doc["pages"] for name, doc in first.items() if is_unit(name)),
-        "consolidated": first["consolidated"]["pages"],
+    cpu = {
+        "unit_pdf": total("pdf_cpu", True),
+        "unit_docx": total("docx_cpu", True),
+        "consolidated_pdf": total("pdf_cpu", False),
+        "consolidated_docx": total("docx_cpu", False),
     }
-    cpu_units = total("pdf_cpu", is_unit) + total("docx_cpu", is_unit)
-    cpu_consolidated = total("pdf_cpu", lambda n: not is_unit(n)) + total("docx_cpu", lambda n: not is_unit(n))
-    documents_cpu = cpu_units + cpu_consolidated
-    budget = peer / TARGET if peer is not None else None
+    cpu["documents"] = sum(cpu.values())
+    pages = {
+        "units": sum(doc["pages"] for name, doc in runs[0].items() if name != "consolidated"),
+        "consolidated": runs[0]["consolidated"]["pages"],
+    }
+    cpu["pdf_per_page"] = total("pdf_cpu", None) / (pages["units"] + pages["consolidated"])
+    floor = cpu["documents"] / cores
     return {
         "units": units,
         "cores": cores,
         "repeats": len(runs),
         "runs": runs,
         "pages": pages,
-        "cpu": {
-            "unit_pdf": total("pdf_cpu", is_unit),
-            "unit_docx": total("docx_cpu", is_unit),
-            "consolidated_pdf": total("pdf_cpu", lambda n: not is_unit(n)),
-            "consolidated_docx": total("docx_cpu", lambda n: not is_unit(n)),
-            "documents": documents_cpu,
-            "pdf_per_page": (total("pdf_cpu")) / (pages["units"] + pages["consolidated"]),
-        },
-        "floor_wall": documents_cpu / cores,
+        "cpu": cpu,
+        "floor_wall": floor,
         "peer_full_wall": peer,
         "peer_source": peer_source,
-        "budget_wall": budget,
-        "best_ratio": peer / (documents_cpu / cores) if peer is not None else None,
+        "budget_wall": peer / TARGET if peer is not None else None,
+        "best_ratio": peer / floor if peer is not None else None,
     }
 
 
